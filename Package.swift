@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (arrows point down only, as in DESIGN.md):
+//   ftlab → Console → {QueryLanguage, Reports, Store, Experiments} ; Experiments → Engine → CBLAS
+let package = Package(
+    name: "ftlab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ftlab", targets: ["ftlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: OpenBLAS for matrix products, GNU readline for the REPL.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
+        .target(name: "Engine", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Experiments", dependencies: ["Engine"]),
+        // The SQL migrations live in the top-level Schema/ folder and are bundled as resources.
+        .target(name: "StoreSchema", path: "Schema", resources: [.copy("migrations")]),
+        .target(name: "Store", dependencies: [
+            "StoreSchema",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "QueryLanguage"),
+        .target(name: "Reports"),
+        .target(name: "Console", dependencies: [
+            "CReadline", "QueryLanguage", "Reports", "Store", "Experiments",
+        ]),
+        .executableTarget(name: "ftlab", dependencies: [
+            "Console",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Store", "QueryLanguage"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
