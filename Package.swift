@@ -37,12 +37,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Test-only helpers shared by several test targets (seeded databases, temp folders).
+        .target(name: "TestSupport", dependencies: ["Store"], path: "Tests/TestSupport"),
+
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Store", "QueryLanguage"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Store", "QueryLanguage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
