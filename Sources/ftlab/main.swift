@@ -1,1 +1,60 @@
-print("ftlab")
+import ArgumentParser
+import Console
+import Foundation
+import Store
+
+/// `ftlab` — the REPL, or one of the packaged commands.
+struct Ftlab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ftlab",
+        abstract: "A workbench for fine-tuning small language models on math word problems.",
+        discussion: """
+        Without a subcommand ftlab opens the interactive REPL on the results database.
+        `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
+        Type .help in the REPL for the query language.
+        """,
+        subcommands: [Shell.self],
+        defaultSubcommand: Shell.self
+    )
+}
+
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "Results database (default: $FTLAB_DB, else ./ftlab.sqlite).")
+    var db: String?
+
+    var path: String { ResultsStore.resolvePath(flag: db, environment: ProcessInfo.processInfo.environment) }
+}
+
+struct Shell: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shell", abstract: "The REPL (the default), or run statements with -c / from standard input.")
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(name: .customShort("c"), help: "Run these statements (separated by ';' or newlines) and exit.")
+    var command: String?
+
+    func run() throws {
+        let session: Session
+        do {
+            session = try Session(databasePath: database.path, output: StandardOutputSink(),
+                                  errors: StandardOutputSink(.standardError))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let status: Int32
+        if let command {
+            status = REPL.runNonInteractive(session, text: command, origin: nil)
+        } else if isatty(STDIN_FILENO) != 0 {
+            let history = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.ftlab_history"
+            status = REPL.runInteractive(session, historyPath: history)
+        } else {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            status = REPL.runNonInteractive(session, text: String(decoding: data, as: UTF8.self), origin: "<stdin>")
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+Ftlab.main()

@@ -1,0 +1,177 @@
+import Foundation
+import QueryLanguage
+import Store
+
+/// One user's conversation with ftlab: the open database, printing settings and where output
+/// goes. Every line of input — typed, from `-c`, from a script or `.read` — passes through
+/// `execute`. Errors are printed (one line, or a caret diagram for query errors) and reported as
+/// `false`; nothing here ever terminates the process.
+public final class Session {
+    public private(set) var store: ResultsStore
+    public private(set) var databasePath: String
+    public var options = RenderOptions()
+    var timer = false
+    var quitRequested = false
+
+    let terminal: TextSink
+    let errors: TextSink
+    private var redirect: TextSink?     // .output FILE
+    private var onceSink: TextSink?     // .once FILE
+    private var readDepth = 0
+
+    public var shouldQuit: Bool { quitRequested }
+
+    public init(databasePath: String, output: TextSink, errors: TextSink) throws {
+        self.store = try ResultsStore(path: databasePath)
+        self.databasePath = databasePath
+        self.terminal = output
+        self.errors = errors
+    }
+
+    // MARK: entry points
+
+    /// Runs one line of input. `origin` names the script for error messages (nil: typed or -c).
+    @discardableResult
+    public func execute(_ text: String, origin: String? = nil, line: Int = 1) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("--") || trimmed.hasPrefix("#") { return true }
+        let started = Date()
+        defer {
+            if timer { terminal.write(String(format: "Run Time: %.3f s\n", Date().timeIntervalSince(started))) }
+        }
+        if trimmed.hasPrefix(".") {
+            do {
+                try runDotCommand(trimmed)
+                return true
+            } catch {
+                report(error, origin: origin, line: line)
+                return false
+            }
+        }
+        do {
+            let commands = try QueryParser.parse(text, line: line)
+            for command in commands { try run(command) }
+            return true
+        } catch let error as QueryError {
+            errors.write(error.rendered(source: text, origin: origin) + (error.rendered(source: text, origin: origin).hasSuffix("\n") ? "" : "\n"))
+            return false
+        } catch {
+            report(error, origin: origin, line: line)
+            return false
+        }
+    }
+
+    /// Runs every line of a script, stopping at the first error. Returns false if one failed.
+    public func runScript(_ text: String, origin: String?) -> Bool {
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if quitRequested { return true }
+            if !execute(String(line).trimmingCharacters(in: CharacterSet(charactersIn: "\r")), origin: origin, line: lineNumber) {
+                return false
+            }
+        }
+        return true
+    }
+
+    func report(_ error: Error, origin: String?, line: Int) {
+        let where_ = origin.map { "\($0):\(line): " } ?? ""
+        errors.write("error: \(where_)\(Self.describe(error))\n")
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? CustomStringConvertible { return e.description }
+        return error.localizedDescription
+    }
+
+    // MARK: output
+
+    /// Where the next result goes: `.once` beats `.output` beats the terminal.
+    func emit(_ text: String) {
+        if let once = onceSink {
+            once.write(text)
+            onceSink = nil
+        } else {
+            (redirect ?? terminal).write(text)
+        }
+    }
+
+    /// Table width: the terminal's only when printing to it.
+    var effectiveOptions: RenderOptions {
+        var o = options
+        if onceSink != nil || redirect != nil { o.width = nil }
+        return o
+    }
+
+    func print(_ table: ResultTable) {
+        emit(TableRenderer.render(table, options: effectiveOptions))
+    }
+
+    // MARK: commands
+
+    func run(_ command: Command) throws {
+        switch command {
+        case .query(let q):
+            print(try select(QueryCompiler.compile(q)))
+        case .showRun(let id):
+            let table = try select(QueryCompiler.compileShowRun(id))
+            guard !table.rows.isEmpty else { throw ConsoleError("no run with id \(id)") }
+            var o = effectiveOptions
+            if o.mode == .table { o.mode = .line }
+            emit(TableRenderer.render(table, options: o))
+        case .pivot(let p):
+            let long = try select(QueryCompiler.compile(p))
+            let shaped = PivotShaper.shape(long, metric: p.metric, mode: options.mode)
+            print(shaped)
+        }
+    }
+
+    func select(_ q: CompiledQuery) throws -> ResultTable {
+        try store.select(sql: q.sql, arguments: q.arguments.map(StoreValue.init))
+    }
+
+    // MARK: state changes used by dot-commands
+
+    func setRedirect(_ path: String?) throws {
+        redirect = try path.map { try FileSink(path: $0) }
+    }
+
+    func setOnce(_ path: String) throws {
+        onceSink = try FileSink(path: path)
+    }
+
+    func open(_ path: String) throws {
+        let newStore = try ResultsStore(path: path)   // on failure the old database stays open
+        store = newStore
+        databasePath = path
+    }
+
+    func read(_ path: String) throws {
+        guard readDepth < 16 else { throw ConsoleError(".read: nested too deeply (a script reading itself?)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConsoleError(".read: cannot read '\(path)': \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConsoleError(".read: '\(path)' is not UTF-8 text")
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        if !runScript(text, origin: path) { throw ScriptFailed() }
+    }
+}
+
+/// A script stopped at an error that was already printed with its own file and line.
+struct ScriptFailed: Error, CustomStringConvertible {
+    var description: String { "script stopped at the error above" }
+}
+
+extension StoreValue {
+    init(_ v: SQLValue) {
+        switch v {
+        case .null: self = .null
+        case .integer(let i): self = .integer(i)
+        case .real(let d): self = .real(d)
+        case .text(let s): self = .text(s)
+        }
+    }
+}

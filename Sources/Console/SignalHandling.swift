@@ -1,0 +1,41 @@
+import CReadline
+import Foundation
+
+/// Ctrl-C policy. At the prompt it abandons the line being typed; during long work (an eval or a
+/// training run) it sets `interrupted`, which the runner polls so it can stop cleanly, keep what
+/// it finished and mark the run interrupted. A second Ctrl-C during long work exits at once.
+public enum SignalHandling {
+    nonisolated(unsafe) static var atPrompt: sig_atomic_t = 0
+    nonisolated(unsafe) private static var interruptCount: sig_atomic_t = 0
+
+    /// True once Ctrl-C was pressed since the last `reset()`.
+    public static var interrupted: Bool { interruptCount > 0 }
+    public static func reset() { interruptCount = 0 }
+
+    static func installInteractive() {
+        rl_catch_signals = 0   // we handle SIGINT ourselves; readline must not re-raise it
+        installHandler()
+    }
+
+    /// For non-interactive use (scripts, `ftlab eval …`): Ctrl-C only sets the flag.
+    public static func installNonInteractive() { installHandler() }
+
+    private static func installHandler() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            if SignalHandling.atPrompt != 0 {
+                // Abandon the current line: a newline, an empty buffer, a fresh prompt.
+                _ = write(STDOUT_FILENO, "^C\n", 3)
+                rl_replace_line("", 0)
+                rl_on_new_line()
+                rl_redisplay()
+            } else {
+                SignalHandling.interruptCount += 1
+                if SignalHandling.interruptCount >= 2 { _exit(130) }
+            }
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
+    }
+}
