@@ -76,6 +76,7 @@ public final class ResultsStore: Sendable {
         }
         var config = Configuration()
         config.readonly = true
+        config.busyMode = .timeout(5)             // a rollback-mode file may be mid-write
         do {
             let probe = try DatabaseQueue(path: path, configuration: config)
             try refuseNewerSchema(writer: probe, migrator: migrator, path: path)
