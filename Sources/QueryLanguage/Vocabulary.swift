@@ -1,0 +1,17 @@
+// Words for the REPL's Tab completion.
+
+public enum Vocabulary {
+    /// Every keyword of the language, lower-case, sorted (sources included).
+    public static let keywords: [String] = (Source.allCases.map(\.rawValue) + [
+        "select", "from", "where", "order", "by", "asc", "desc", "limit", "show", "run", "of",
+        "accuracy", "count", "in", "not", "and", "or", "null",
+    ]).sorted()
+
+    /// Field names of every source, de-duplicated and sorted.
+    public static let fieldNames: [String] =
+        Array(Set(Source.allCases.flatMap { FieldCatalog.fields(for: $0).map(\.name) })).sorted()
+
+    /// Values of fields with a fixed set (method, status, kind, family).
+    public static let enumValues: [String] =
+        FieldCatalog.methods + FieldCatalog.statuses + FieldCatalog.kinds + FieldCatalog.families
+}
