@@ -27,7 +27,7 @@ extension Session {
         case ".mode": return OutputMode.allCases.map(\.rawValue)
         case ".headers", ".timer": return ["on", "off"]
         case ".help": return HelpText.topics
-        case ".schema": return store.tableNames()
+        case ".schema": return (try? store.tableNames()) ?? []
         case ".read", ".open", ".output", ".once": return Self.files(matching: word)
         default: return []
         }

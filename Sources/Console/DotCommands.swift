@@ -18,7 +18,7 @@ extension Session {
             }
             terminal.write(text)
         case ".tables":
-            emit(store.tableNames().joined(separator: "\n") + "\n")
+            emit(try store.tableNames().joined(separator: "\n") + "\n")
         case ".schema":
             let statements = try store.schemaSQL(for: argument.isEmpty ? nil : argument)
             guard !statements.isEmpty else { throw ConsoleError(".schema: no table or view named '\(argument)'") }

@@ -52,7 +52,7 @@ public final class LineEditor {
     /// Makes sure the history file exists, so `append_history` can add to it.
     public static func prepareHistoryFile(_ path: String) {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
     }
 

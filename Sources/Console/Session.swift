@@ -40,25 +40,41 @@ public final class Session {
             if timer { terminal.write(String(format: "Run Time: %.3f s\n", Date().timeIntervalSince(started))) }
         }
         if trimmed.hasPrefix(".") {
+            // `.mode csv; runs …` (handy with -c): a dot-command ends at the first ';' outside
+            // quotes — except `.sql`, whose SQL is the rest of the line.
+            let (command, rest) = trimmed.lowercased().hasPrefix(".sql") ? (trimmed, "") : Self.splitAtSemicolon(trimmed)
             do {
-                try runDotCommand(trimmed)
-                return true
+                try runDotCommand(command)
             } catch {
                 report(error, origin: origin, line: line)
                 return false
             }
+            return rest.isEmpty || execute(rest, origin: origin, line: line)
         }
         do {
             let commands = try QueryParser.parse(text, line: line)
             for command in commands { try run(command) }
             return true
         } catch let error as QueryError {
-            errors.write(error.rendered(source: text, origin: origin) + (error.rendered(source: text, origin: origin).hasSuffix("\n") ? "" : "\n"))
+            let rendered = error.rendered(source: text, origin: origin)
+            errors.write(rendered.hasSuffix("\n") ? rendered : rendered + "\n")
             return false
         } catch {
             report(error, origin: origin, line: line)
             return false
         }
+    }
+
+    /// Splits at the first ';' that is not inside quotes.
+    static func splitAtSemicolon(_ text: String) -> (String, String) {
+        var quote: Character?
+        for i in text.indices {
+            let c = text[i]
+            if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c } else if c == ";" {
+                return (text[..<i].trimmingCharacters(in: .whitespaces), String(text[text.index(after: i)...]).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return (text, "")
     }
 
     /// Runs every line of a script, stopping at the first error. Returns false if one failed.
@@ -80,8 +96,8 @@ public final class Session {
     }
 
     static func describe(_ error: Error) -> String {
-        if let e = error as? CustomStringConvertible { return e.description }
-        return error.localizedDescription
+        // Our error types are CustomStringConvertible with a one-line message.
+        String(describing: error)
     }
 
     // MARK: output
