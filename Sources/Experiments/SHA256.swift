@@ -57,6 +57,7 @@ public struct SHA256: Sendable {
         length &+= UInt64(data.count)
     }
 
+    /// The 32-byte digest. Call once: the hasher is spent afterwards.
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail = buffer
