@@ -6,11 +6,10 @@
 final class SentencePieceModel: TokenizerSegmentModel, @unchecked Sendable {
     static let spaceMark: [UInt8] = Array("\u{2581}".utf8)  // ▁
 
-    private let idByToken: [String: Int32]
-    private let scores: [Float]
     /// Pieces a merge may produce: normal (and user-defined) ones — control tokens such as `<eos>`
     /// must never appear from plain text.
-    private let mergeable: [Bool]
+    private let index: SentencePieceIndex
+    private let scores: [Float]
     /// UTF-8 length of each piece, to recognise stale heap entries without a second lookup.
     private let pieceLength: [Int]
     private let byteIDs: [Int32]
@@ -18,9 +17,9 @@ final class SentencePieceModel: TokenizerSegmentModel, @unchecked Sendable {
     let addSpacePrefix: Bool
 
     init(vocab: TokenizerVocabulary, scores: [Float], unknownID: Int32?, addSpacePrefix: Bool) {
-        idByToken = vocab.idByToken
+        let types = vocab.types
+        index = SentencePieceIndex(tokens: vocab.tokens) { types[$0] == .normal || types[$0] == .userDefined || types[$0] == .undefined }
         self.scores = scores
-        mergeable = vocab.types.map { $0 == .normal || $0 == .userDefined || $0 == .undefined }
         pieceLength = vocab.tokens.map { $0.utf8.count }
         byteIDs = SentencePieceModel.byteTokenIDs(vocab)
         self.unknownID = unknownID
@@ -53,9 +52,7 @@ final class SentencePieceModel: TokenizerSegmentModel, @unchecked Sendable {
 
     @inline(__always)
     private func lookup(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Int32? {
-        let id = idByToken[String(decoding: UnsafeBufferPointer(rebasing: text[start..<(start + length)]), as: UTF8.self)]
-        guard let id, mergeable[Int(id)] else { return nil }
-        return id
+        index.find(text.baseAddress! + start, length)
     }
 
     /// Heap key ordering higher scores first, then lower left index.
