@@ -112,9 +112,12 @@ final class SentencePieceModel: TokenizerSegmentModel, @unchecked Sendable {
             if ids[k] >= 0 {
                 out.append(ids[k])
             } else {
-                for j in start[k]..<(start[k] + length[k]) {
-                    let b = byteIDs[Int(text[j])]
-                    if b >= 0 { out.append(b) } else if let u = unknownID { out.append(u) }
+                // Only single characters stay without an id (merges always form pieces).
+                let span = start[k]..<(start[k] + length[k])
+                if span.allSatisfy({ byteIDs[Int(text[$0])] >= 0 }) {
+                    for j in span { out.append(byteIDs[Int(text[j])]) }
+                } else if let u = unknownID {
+                    out.append(u)
                 }
             }
             k = next[k]
