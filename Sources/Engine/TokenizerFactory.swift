@@ -45,6 +45,11 @@ public enum TokenizerFactory {
         }
     }
 
+    /// The tokenizer of an opened GGUF file (errors name the file).
+    public static func fromGGUF(file: GGUFFile) throws -> any Tokenizer {
+        try fromGGUF(metadata: file.metadata, source: file.name)
+    }
+
     /// llama.cpp's `tokenizer.ggml.pre` names, grouped by the split they use.
     static func preTokenizer(forGGUFName name: String) -> PreTokenizer? {
         switch name {
