@@ -33,16 +33,16 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
             var i = 0
             switch self {
             case .gpt2:
-                while i < n { let e = gpt2Word(sc, cls, i, n); body(off[i]..<off[e]); i = e }
+                while i < n { let e = PreTokenizerPatterns.gpt2Word(sc, cls, i, n); body(off[i]..<off[e]); i = e }
             case .qwen2, .llama3:
                 let maxDigits = self == .qwen2 ? 1 : 3
-                while i < n { let e = qwen2Word(sc, cls, i, n, maxDigits); body(off[i]..<off[e]); i = e }
+                while i < n { let e = PreTokenizerPatterns.qwen2Word(sc, cls, i, n, maxDigits); body(off[i]..<off[e]); i = e }
             case .smollm:
                 while i < n {
-                    if cls[i] & CharClass.number != 0 { body(off[i]..<off[i + 1]); i += 1; continue }
+                    if cls[i] & PreTokenizerCharClass.number != 0 { body(off[i]..<off[i + 1]); i += 1; continue }
                     var end = i + 1
-                    while end < n && cls[end] & CharClass.number == 0 { end += 1 }
-                    while i < end { let e = gpt2Word(sc, cls, i, end); body(off[i]..<off[e]); i = e }
+                    while end < n && cls[end] & PreTokenizerCharClass.number == 0 { end += 1 }
+                    while i < end { let e = PreTokenizerPatterns.gpt2Word(sc, cls, i, end); body(off[i]..<off[e]); i = e }
                 }
             }
         }
@@ -50,7 +50,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
 }
 
 /// Character classes as bit flags; a character with none of them is "other" (`[^\s\p{L}\p{N}]`).
-enum CharClass {
+enum PreTokenizerCharClass {
     static let letter: UInt8 = 1, number: UInt8 = 2, space: UInt8 = 4, newline: UInt8 = 8
 
     private static let ascii: [UInt8] = (0..<128).map { v -> UInt8 in
@@ -107,7 +107,7 @@ struct PreTokenizerScratch {
                     | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); len = 4
             }
             scalars.append(v)
-            classes.append(CharClass.of(Unicode.Scalar(v) ?? "\u{FFFD}"))
+            classes.append(PreTokenizerCharClass.of(Unicode.Scalar(v) ?? "\u{FFFD}"))
             offsets.append(i)
             i += len
         }

@@ -1,6 +1,6 @@
 // Hand-written equivalents of the GPT-2 and Qwen2/Llama-3 split regexes. Each function returns the
 // end (exclusive scalar index) of the word that starts at `i`, given scalars `sc`, their
-// `CharClass` flags `cls`, and the end `n` of the run being split (lookaheads stop there).
+// `PreTokenizerCharClass` flags `cls`, and the end `n` of the run being split (lookaheads stop there).
 
 private let apostrophe: UInt32 = 0x27, spaceChar: UInt32 = 0x20
 
@@ -31,73 +31,75 @@ private func contraction(_ sc: UnsafeBufferPointer<UInt32>, _ i: Int, _ n: Int, 
 @inline(__always)
 private func whitespaceRun(_ cls: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int) -> Int {
     var e = i + 1
-    while e < n && cls[e] & CharClass.space != 0 { e += 1 }
+    while e < n && cls[e] & PreTokenizerCharClass.space != 0 { e += 1 }
     // `\s+(?!\S)` backtracks one character so the last space can lead the next word;
     // a single space before a non-space falls through to `\s+` and is taken alone.
     if e == n || e - i == 1 { return e }
     return e - 1
 }
 
-func gpt2Word(_ sc: UnsafeBufferPointer<UInt32>, _ cls: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int) -> Int {
-    let c = contraction(sc, i, n, foldCase: false)
-    if c > 0 { return i + c }
-    // ` ?\p{L}+ | ?\p{N}+ | ?[^\s\p{L}\p{N}]+`: an optional leading space, then one class run.
-    var j = i
-    if sc[i] == spaceChar && i + 1 < n && cls[i + 1] & CharClass.space == 0 { j = i + 1 }
-    let k = cls[j]
-    if k & CharClass.space == 0 {
-        var e = j + 1
-        if k & CharClass.letter != 0 {
-            while e < n && cls[e] & CharClass.letter != 0 { e += 1 }
-        } else if k & CharClass.number != 0 {
-            while e < n && cls[e] & CharClass.number != 0 { e += 1 }
-        } else {
-            while e < n && isOther(cls[e]) { e += 1 }
+enum PreTokenizerPatterns {
+    static func gpt2Word(_ sc: UnsafeBufferPointer<UInt32>, _ cls: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        let c = contraction(sc, i, n, foldCase: false)
+        if c > 0 { return i + c }
+        // ` ?\p{L}+ | ?\p{N}+ | ?[^\s\p{L}\p{N}]+`: an optional leading space, then one class run.
+        var j = i
+        if sc[i] == spaceChar && i + 1 < n && cls[i + 1] & PreTokenizerCharClass.space == 0 { j = i + 1 }
+        let k = cls[j]
+        if k & PreTokenizerCharClass.space == 0 {
+            var e = j + 1
+            if k & PreTokenizerCharClass.letter != 0 {
+                while e < n && cls[e] & PreTokenizerCharClass.letter != 0 { e += 1 }
+            } else if k & PreTokenizerCharClass.number != 0 {
+                while e < n && cls[e] & PreTokenizerCharClass.number != 0 { e += 1 }
+            } else {
+                while e < n && isOther(cls[e]) { e += 1 }
+            }
+            return e
         }
-        return e
+        return whitespaceRun(cls, i, n)
     }
-    return whitespaceRun(cls, i, n)
-}
 
-func qwen2Word(_ sc: UnsafeBufferPointer<UInt32>, _ cls: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int,
-               _ maxDigits: Int) -> Int {
-    let c = contraction(sc, i, n, foldCase: true)
-    if c > 0 { return i + c }
-    let k = cls[i]
-    // `[^\r\n\p{L}\p{N}]?\p{L}+`
-    var letterStart = -1
-    if k & CharClass.letter != 0 {
-        letterStart = i
-    } else if k & (CharClass.newline | CharClass.number) == 0 && i + 1 < n && cls[i + 1] & CharClass.letter != 0 {
-        letterStart = i + 1
+    static func qwen2Word(_ sc: UnsafeBufferPointer<UInt32>, _ cls: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int,
+                   _ maxDigits: Int) -> Int {
+        let c = contraction(sc, i, n, foldCase: true)
+        if c > 0 { return i + c }
+        let k = cls[i]
+        // `[^\r\n\p{L}\p{N}]?\p{L}+`
+        var letterStart = -1
+        if k & PreTokenizerCharClass.letter != 0 {
+            letterStart = i
+        } else if k & (PreTokenizerCharClass.newline | PreTokenizerCharClass.number) == 0 && i + 1 < n && cls[i + 1] & PreTokenizerCharClass.letter != 0 {
+            letterStart = i + 1
+        }
+        if letterStart >= 0 {
+            var e = letterStart + 1
+            while e < n && cls[e] & PreTokenizerCharClass.letter != 0 { e += 1 }
+            return e
+        }
+        // `\p{N}{1,maxDigits}`
+        if k & PreTokenizerCharClass.number != 0 {
+            var e = i + 1
+            while e < n && e - i < maxDigits && cls[e] & PreTokenizerCharClass.number != 0 { e += 1 }
+            return e
+        }
+        // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
+        var j = i
+        if sc[i] == spaceChar && i + 1 < n && isOther(cls[i + 1]) { j = i + 1 }
+        if isOther(cls[j]) {
+            var e = j + 1
+            while e < n && isOther(cls[e]) { e += 1 }
+            while e < n && cls[e] & PreTokenizerCharClass.newline != 0 { e += 1 }
+            return e
+        }
+        // `\s*[\r\n]+`: greedy `\s*` backs off to the last newline of the whitespace run.
+        var e = i
+        var lastNewline = -1
+        while e < n && cls[e] & PreTokenizerCharClass.space != 0 {
+            if cls[e] & PreTokenizerCharClass.newline != 0 { lastNewline = e }
+            e += 1
+        }
+        if lastNewline >= 0 { return lastNewline + 1 }
+        return whitespaceRun(cls, i, n)
     }
-    if letterStart >= 0 {
-        var e = letterStart + 1
-        while e < n && cls[e] & CharClass.letter != 0 { e += 1 }
-        return e
-    }
-    // `\p{N}{1,maxDigits}`
-    if k & CharClass.number != 0 {
-        var e = i + 1
-        while e < n && e - i < maxDigits && cls[e] & CharClass.number != 0 { e += 1 }
-        return e
-    }
-    // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
-    var j = i
-    if sc[i] == spaceChar && i + 1 < n && isOther(cls[i + 1]) { j = i + 1 }
-    if isOther(cls[j]) {
-        var e = j + 1
-        while e < n && isOther(cls[e]) { e += 1 }
-        while e < n && cls[e] & CharClass.newline != 0 { e += 1 }
-        return e
-    }
-    // `\s*[\r\n]+`: greedy `\s*` backs off to the last newline of the whitespace run.
-    var e = i
-    var lastNewline = -1
-    while e < n && cls[e] & CharClass.space != 0 {
-        if cls[e] & CharClass.newline != 0 { lastNewline = e }
-        e += 1
-    }
-    if lastNewline >= 0 { return lastNewline + 1 }
-    return whitespaceRun(cls, i, n)
 }

@@ -71,6 +71,13 @@ final class TokenizerBPETests: XCTestCase {
         XCTAssertEqual(t.eosID, t.id(forSpecial: "<|endoftext|>"))
     }
 
+    func testEmptyText() throws {
+        let t = try Self.make(extra: [], merges: [])
+        XCTAssertEqual(t.encode(""), [])
+        XCTAssertEqual(t.decode([]), "")
+        XCTAssertEqual(t.decode([-1, 9999]), "", "out-of-range ids are ignored")
+    }
+
     func testBOSOnlyWhenConfigured() throws {
         let plain = try Self.make(extra: [], merges: [])
         XCTAssertFalse(plain.addsBOS)
@@ -101,7 +108,7 @@ final class TokenizerBPETests: XCTestCase {
 
     /// The heap-based merger against the textbook loop (merge the best pair, rescan) on random input.
     func testMergerMatchesNaiveLoop() {
-        var rng = SeededRandom(seed: 42)
+        var rng = TokenizerTestRandom(seed: 42)
         for _ in 0..<300 {
             let alphabet = 4
             var pairs: [(left: Int32, right: Int32, merged: Int32)] = []
@@ -136,7 +143,7 @@ final class TokenizerBPETests: XCTestCase {
 }
 
 /// SplitMix64, so random tests are reproducible.
-struct SeededRandom: RandomNumberGenerator {
+struct TokenizerTestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -72,6 +72,7 @@ final class TokenizerSentencePieceTests: XCTestCase {
 
     func testBOSIsPrepended() throws {
         let t = try Self.make(Self.base)
+        XCTAssertEqual(t.encode(""), [1])
         XCTAssertEqual(t.encode("a"), [1, t.id(forPiece: "a")!])
         XCTAssertEqual(t.encode("a", addSpecialTokens: false), [t.id(forPiece: "a")!])
         XCTAssertEqual(t.decode(t.encode("a"), skipSpecialTokens: true), "a")
@@ -98,7 +99,7 @@ final class TokenizerSentencePieceTests: XCTestCase {
                                          ("abc", -6), ("bca", -5), ("aa", -3), ("cab", -7), ("abca", -8)]
         let t = try Self.make(pieces)
         let score = Dictionary(uniqueKeysWithValues: pieces)
-        var rng = SeededRandom(seed: 7)
+        var rng = TokenizerTestRandom(seed: 7)
         for _ in 0..<300 {
             let text = String((0..<Int(rng.next() % 24)).map { _ in "abc".randomElement(using: &rng)! })
             var symbols = text.map(String.init)
