@@ -2,7 +2,7 @@
 /// Llama 2), following llama.cpp's `llm_tokenizer_spm`: spaces become `▁`, the text starts as
 /// single characters, and the adjacent pair whose concatenation is the highest-scoring piece is
 /// merged until none is left (ties: leftmost). Characters that never formed a piece fall back to
-/// `<0xNN>` byte tokens.
+/// `<0xNN>` byte tokens. As in SentencePiece itself, a literal `▁` in the input decodes as a space.
 final class SentencePieceModel: TokenizerSegmentModel, @unchecked Sendable {
     static let spaceMark: [UInt8] = Array("\u{2581}".utf8)  // ▁
 
