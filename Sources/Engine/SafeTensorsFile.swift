@@ -50,7 +50,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// The tensor's values as floats, in stored (row-major) order.
     public func floats(_ name: String) throws -> [Float] {
         guard let info = tensor(named: name) else {
-            throw SafeTensorsError(file: self.name, field: "tensor '\(name)'", problem: "no such tensor")
+            throw SafeTensorsError(file: self.name, field: "tensor \(ErrorText.quoted(name))", problem: "no such tensor")
         }
         return try [Float](unsafeUninitializedCapacity: info.elementCount) { buffer, initialized in
             try floats(info, into: buffer)
@@ -60,7 +60,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     /// Converts the tensor into `buffer`, which must hold exactly `elementCount` floats.
     public func floats(_ info: SafeTensorInfo, into buffer: UnsafeMutableBufferPointer<Float>) throws {
-        let field = "tensor '\(info.name)'"
+        let field = "tensor \(ErrorText.quoted(info.name))"
         guard let own = tensor(named: info.name), own == info else {
             throw SafeTensorsError(file: name, field: field, problem: "tensor info does not belong to this file")
         }
@@ -83,7 +83,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// The tensor's stored bytes, valid only inside `body`.
     public func withRawBytes<R>(of info: SafeTensorInfo, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let own = tensor(named: info.name), own == info else {
-            throw SafeTensorsError(file: name, field: "tensor '\(info.name)'", problem: "tensor info does not belong to this file")
+            throw SafeTensorsError(file: name, field: "tensor \(ErrorText.quoted(info.name))", problem: "tensor info does not belong to this file")
         }
         let start = dataOffset + info.offset
         return try withExtendedLifetime(storage) {

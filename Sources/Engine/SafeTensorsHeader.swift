@@ -50,7 +50,7 @@ enum SafeTensorsHeader {
             if name == "__metadata__" {
                 guard case .object(let pairs) = value else { throw fail("__metadata__", "is not an object") }
                 for (k, v) in pairs {
-                    guard case .string(let s) = v else { throw fail("__metadata__ '\(k)'", "value is not a string") }
+                    guard case .string(let s) = v else { throw fail("__metadata__ \(ErrorText.quoted(k))", "value is not a string") }
                     metadata[k] = s
                 }
                 continue
@@ -65,11 +65,11 @@ enum SafeTensorsHeader {
                 let problem = t.offset < expected
                     ? "data_offsets [\(t.offset), \(t.offset + t.byteCount)] overlap the previous tensor, which ends at \(expected)"
                     : "data_offsets [\(t.offset), \(t.offset + t.byteCount)] leave a gap after byte \(expected)"
-                throw fail("tensor '\(t.name)'", problem)
+                throw fail("tensor \(ErrorText.quoted(t.name))", problem)
             }
             expected = t.offset + t.byteCount  // offset and byteCount are both ≤ Int64.max / 2 here
             guard expected <= dataSize else {
-                throw fail("tensor '\(t.name)'", "data_offsets [\(t.offset), \(expected)] past the end of the \(dataSize)-byte data section")
+                throw fail("tensor \(ErrorText.quoted(t.name))", "data_offsets [\(t.offset), \(expected)] past the end of the \(dataSize)-byte data section")
             }
         }
         guard expected == dataSize else {
@@ -80,7 +80,7 @@ enum SafeTensorsHeader {
 
     private static func tensorInfo(name: String, value: SafeTensorsJSON.Value,
                                    fail: (String, String) -> SafeTensorsError) throws -> SafeTensorInfo {
-        let field = "tensor '\(name)'"
+        let field = "tensor \(ErrorText.quoted(name))"
         guard case .object(let fields) = value else { throw fail(field, "entry is not an object") }
         var dtypeText: String?, shapeValues: [SafeTensorsJSON.Value]?, offsetValues: [SafeTensorsJSON.Value]?
         for (k, v) in fields {
@@ -88,14 +88,14 @@ enum SafeTensorsHeader {
             case ("dtype", .string(let s)): dtypeText = s
             case ("shape", .array(let a)): shapeValues = a
             case ("data_offsets", .array(let a)): offsetValues = a
-            case ("dtype", _), ("shape", _), ("data_offsets", _): throw fail(field, "'\(k)' has the wrong JSON type")
+            case ("dtype", _), ("shape", _), ("data_offsets", _): throw fail(field, "\(ErrorText.quoted(k)) has the wrong JSON type")
             default: continue  // unknown fields are ignored, as the reference implementation does
             }
         }
         guard let dtypeText else { throw fail(field, "missing 'dtype'") }
         guard let shapeValues else { throw fail(field, "missing 'shape'") }
         guard let offsetValues else { throw fail(field, "missing 'data_offsets'") }
-        guard let dtype = SafeTensorsDType(rawValue: dtypeText) else { throw fail(field, "unknown dtype \"\(dtypeText)\"") }
+        guard let dtype = SafeTensorsDType(rawValue: dtypeText) else { throw fail(field, "unknown dtype \(ErrorText.quoted(dtypeText))") }
 
         var shape: [Int] = []
         shape.reserveCapacity(shapeValues.count)

@@ -95,7 +95,7 @@ enum SafeTensorsJSON {
                 let keyAt = at
                 let key = try string()
                 guard keys.insert(key).inserted else {
-                    throw Failure(message: "duplicate key \"\(key)\"", offset: keyAt)
+                    throw Failure(message: "duplicate key \(ErrorText.quoted(key))", offset: keyAt)
                 }
                 skipWhitespace()
                 try expect(":")

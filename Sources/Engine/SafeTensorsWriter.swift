@@ -23,7 +23,7 @@ public struct SafeTensorsWriter {
     /// Adds a tensor; `values.count` must equal the product of `shape`.
     public mutating func add(_ name: String, shape: [Int], values: [Float]) throws {
         func fail(_ problem: String) -> SafeTensorsError {
-            SafeTensorsError(file: "safetensors writer", field: "tensor '\(name)'", problem: problem)
+            SafeTensorsError(file: "safetensors writer", field: "tensor \(ErrorText.quoted(name))", problem: problem)
         }
         guard !name.isEmpty, name != "__metadata__" else { throw fail("invalid tensor name") }
         guard entries[name] == nil else { throw fail("duplicate tensor name") }

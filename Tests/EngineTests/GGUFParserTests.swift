@@ -152,7 +152,7 @@ final class GGUFParserTests: XCTestCase {
     func testRejectsBadAlignment() {
         for bad: GGUFValue in [.uint32(0), .uint32(48), .uint32(1 << 21), .string("32"), .float32(32), .bool(true)] {
             var b = GGUFBuilder(metadata: [("general.alignment", bad)])
-            assertRejects(b.build().data, "bad.gguf: metadata 'general.alignment': must be a power of two between 1 and 1048576, got \(bad)")
+            assertRejects(b.build().data, "bad.gguf: metadata 'general.alignment': must be a power of two between 1 and 1048576, got '\(bad)'")
         }
         var b = GGUFBuilder(metadata: [("general.alignment", .uint64(16))])
         XCTAssertEqual(try GGUFFile(data: b.build().data, name: "a.gguf").alignment, 16)
@@ -196,6 +196,14 @@ final class GGUFParserTests: XCTestCase {
         let data = b.build().data
         let secondOffset = b.fields.filter { $0.kind == .offset }[1].offset
         assertRejects(patched(data, at: secondOffset, le(UInt64(0))), "bad.gguf: tensor 'b': data (bytes 0..<34 of the data section) overlaps tensor 'a' (bytes 0..<34)")
+    }
+
+    func testHostileNamesAreEscapedAndClippedInMessages() {
+        let long = String(repeating: "x", count: 200)
+        var b = GGUFBuilder(metadata: [("evil\nkey\u{1}'", .uint8(1)), ("evil\nkey\u{1}'", .uint8(1))])
+        assertRejects(b.build().data, "bad.gguf: metadata 'evil\\nkey\\u{1}\\'': duplicate key")
+        b = GGUFBuilder(metadata: [(long, .uint8(1)), (long, .uint8(1))])
+        assertRejects(b.build().data, "bad.gguf: metadata '\(String(repeating: "x", count: 80))…(200 bytes)': duplicate key")
     }
 
     func testZeroSizedTensorIsEmpty() throws {
