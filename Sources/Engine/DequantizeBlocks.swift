@@ -8,6 +8,8 @@
 ///     Q4_0  d | qs[16] (low nibbles: 0..15, high: 16..31)        x = d·(q − 8)
 ///     Q4_1  d m | qs[16]                         x = d·q + m
 ///     Q5_0  d | qh u32 | qs[16]   5th bit of element j is bit j of qh      x = d·(q − 16)
+///           (ggml writes (q−16) as an int then converts; here q−16 is done in float: exact
+///           for these small integers, so the result is the same)
 ///     Q5_1  d m | qh u32 | qs[16]                x = d·q + m
 ///
 /// Fixed-length inner loops over raw pointers let the optimiser vectorise them.
@@ -65,34 +67,30 @@ enum BlockDequantizer {
     }
 
     static func q5_0(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 22
-            let d = HalfFloat.load(block, 0)
-            let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-            let qs = (block + 6).assumingMemoryBound(to: UInt8.self)
-            let y = dst + b * 32
-            for j in 0..<16 {
-                let h0 = UInt8(truncatingIfNeeded: (qh >> UInt32(j)) << 4) & 0x10
-                let h1 = UInt8(truncatingIfNeeded: qh >> UInt32(j + 12)) & 0x10
-                y[j] = Float(Int32((qs[j] & 0x0F) | h0) - 16) * d
-                y[j + 16] = Float(Int32((qs[j] >> 4) | h1) - 16) * d
+        DequantSIMD.highBitTable.withUnsafeBufferPointer { table in
+            for b in 0..<blocks {
+                let block = src + b * 22
+                let d = HalfFloat.load(block, 0)
+                let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+                let (low, high) = DequantSIMD.fiveBit(qs: block + 6, qh: qh, table: table.baseAddress!)
+                let y = dst + b * 32
+                DequantSIMD.store((low - 16) * d, y)
+                DequantSIMD.store((high - 16) * d, y + 16)
             }
         }
     }
 
     static func q5_1(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 24
-            let d = HalfFloat.load(block, 0)
-            let m = HalfFloat.load(block, 2)
-            let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-            let qs = (block + 8).assumingMemoryBound(to: UInt8.self)
-            let y = dst + b * 32
-            for j in 0..<16 {
-                let h0 = UInt8(truncatingIfNeeded: (qh >> UInt32(j)) << 4) & 0x10
-                let h1 = UInt8(truncatingIfNeeded: qh >> UInt32(j + 12)) & 0x10
-                y[j] = Float((qs[j] & 0x0F) | h0) * d + m
-                y[j + 16] = Float((qs[j] >> 4) | h1) * d + m
+        DequantSIMD.highBitTable.withUnsafeBufferPointer { table in
+            for b in 0..<blocks {
+                let block = src + b * 24
+                let d = HalfFloat.load(block, 0)
+                let m = HalfFloat.load(block, 2)
+                let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+                let (low, high) = DequantSIMD.fiveBit(qs: block + 8, qh: qh, table: table.baseAddress!)
+                let y = dst + b * 32
+                DequantSIMD.store(low * d + m, y)
+                DequantSIMD.store(high * d + m, y + 16)
             }
         }
     }

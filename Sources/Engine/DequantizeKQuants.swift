@@ -76,27 +76,26 @@ enum KQuantDequantizer {
     static func q6_K(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ blocks: Int) {
         for b in 0..<blocks {
             let block = src + b * 210
-            var ql = block.assumingMemoryBound(to: UInt8.self)
-            var qh = (block + 128).assumingMemoryBound(to: UInt8.self)
-            var sc = (block + 192).assumingMemoryBound(to: Int8.self)
+            let sc = (block + 192).assumingMemoryBound(to: Int8.self)
             let d = HalfFloat.load(block, 208)
-            var y = dst + b * 256
-            for _ in 0..<2 {  // two halves of 128 values
-                for l in 0..<32 {
-                    let s = l / 16
-                    let q1 = Int32((ql[l] & 0x0F) | ((qh[l] & 3) << 4)) - 32
-                    let q2 = Int32((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4)) - 32
-                    let q3 = Int32((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32
-                    let q4 = Int32((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32
-                    y[l] = d * Float(sc[s]) * Float(q1)
-                    y[l + 32] = d * Float(sc[s + 2]) * Float(q2)
-                    y[l + 64] = d * Float(sc[s + 4]) * Float(q3)
-                    y[l + 96] = d * Float(sc[s + 6]) * Float(q4)
+            for half in 0..<2 {  // two halves of 128 values: ql 64 bytes, qh 32 bytes, 8 scales
+                let ql = block + 64 * half, qh = block + 128 + 32 * half
+                let y = dst + b * 256 + 128 * half
+                for l0 in stride(from: 0, to: 32, by: 16) {  // 16 lanes share each scale
+                    let a = SIMD16<UInt32>(truncatingIfNeeded: DequantSIMD.bytes(ql, l0))
+                    let c = SIMD16<UInt32>(truncatingIfNeeded: DequantSIMD.bytes(ql, l0 + 32))
+                    let h = SIMD16<UInt32>(truncatingIfNeeded: DequantSIMD.bytes(qh, l0))
+                    let q1 = (a & 0x0F) | ((h & 3) &<< 4)
+                    let q2 = (c & 0x0F) | (((h &>> 2) & 3) &<< 4)
+                    let q3 = (a &>> 4) | (((h &>> 4) & 3) &<< 4)
+                    let q4 = (c &>> 4) | (((h &>> 6) & 3) &<< 4)
+                    let s = 8 * half + l0 / 16
+                    // ggml: d * sc * (q − 32), i.e. (d·sc) first; q − 32 is exact in float.
+                    DequantSIMD.store((d * Float(sc[s])) * (DequantSIMD.float(q1) - 32), y + l0)
+                    DequantSIMD.store((d * Float(sc[s + 2])) * (DequantSIMD.float(q2) - 32), y + l0 + 32)
+                    DequantSIMD.store((d * Float(sc[s + 4])) * (DequantSIMD.float(q3) - 32), y + l0 + 64)
+                    DequantSIMD.store((d * Float(sc[s + 6])) * (DequantSIMD.float(q4) - 32), y + l0 + 96)
                 }
-                y += 128
-                ql += 64
-                qh += 32
-                sc += 8
             }
         }
     }

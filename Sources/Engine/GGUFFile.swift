@@ -68,7 +68,7 @@ public final class GGUFFile: @unchecked Sendable {
     /// The whole tensor as floats, row-major (`rowCount` rows of `rowLength`).
     public func dequantize(_ name: String) throws -> [Float] {
         guard let info = tensor(named: name) else {
-            throw GGUFError(file: self.name, field: "tensor '\(name)'", problem: "no such tensor")
+            throw GGUFError(file: self.name, field: "tensor \(ErrorText.quoted(name))", problem: "no such tensor")
         }
         return try [Float](unsafeUninitializedCapacity: info.elementCount) { buffer, initialized in
             try dequantize(info, into: buffer)
@@ -84,7 +84,7 @@ public final class GGUFFile: @unchecked Sendable {
     /// Dequantizes rows `rows` (each `rowLength` floats) into `buffer`, which must hold exactly
     /// `rows.count × rowLength` floats — e.g. a few embedding rows without the whole table.
     public func dequantize(_ info: GGUFTensorInfo, rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
-        let field = "tensor '\(info.name)'"
+        let field = "tensor \(ErrorText.quoted(info.name))"
         // The info must be this file's own: its offset and size are what make the reads safe.
         guard let own = tensor(named: info.name), own == info else {
             throw GGUFError(file: name, field: field, problem: "tensor info does not belong to this file")
@@ -108,7 +108,7 @@ public final class GGUFFile: @unchecked Sendable {
     /// The tensor's stored bytes, valid only inside `body` (for quantized kernels or hashing).
     public func withRawBytes<R>(of info: GGUFTensorInfo, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let own = tensor(named: info.name), own == info else {
-            throw GGUFError(file: name, field: "tensor '\(info.name)'", problem: "tensor info does not belong to this file")
+            throw GGUFError(file: name, field: "tensor \(ErrorText.quoted(info.name))", problem: "tensor info does not belong to this file")
         }
         let all = storage.bytes
         let start = dataOffset + info.offset

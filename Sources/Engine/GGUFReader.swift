@@ -89,9 +89,9 @@ struct GGUFParser {
         keys.reserveCapacity(kvCount)
         for i in 0..<kvCount {
             let key = try readName("metadata key #\(i)")
-            guard metadata[key] == nil else { throw fail("metadata '\(key)'", "duplicate key") }
-            let rawType = try reading("metadata '\(key)'") { try $0.cursor.read(UInt32.self) }
-            let value = try readValue(typeID: rawType, field: "metadata '\(key)'", depth: 0)
+            guard metadata[key] == nil else { throw fail("metadata \(ErrorText.quoted(key))", "duplicate key") }
+            let rawType = try reading("metadata \(ErrorText.quoted(key))") { try $0.cursor.read(UInt32.self) }
+            let value = try readValue(typeID: rawType, field: "metadata \(ErrorText.quoted(key))", depth: 0)
             metadata[key] = value
             keys.append(key)
         }
@@ -248,7 +248,7 @@ struct GGUFParser {
         default: isInteger = false
         }
         guard isInteger, let a = value.int, a > 0, a <= GGUFLimits.maxAlignment, a & (a - 1) == 0 else {
-            throw fail("metadata 'general.alignment'", "must be a power of two between 1 and \(GGUFLimits.maxAlignment), got \(value)")
+            throw fail("metadata 'general.alignment'", "must be a power of two between 1 and \(GGUFLimits.maxAlignment), got \(ErrorText.quoted("\(value)"))")
         }
         return a
     }
@@ -260,7 +260,7 @@ struct GGUFParser {
         seen.reserveCapacity(count)
         for i in 0..<count {
             let name = try readName("tensor #\(i) name")
-            let field = "tensor '\(name)'"
+            let field = "tensor \(ErrorText.quoted(name))"
             guard seen.insert(name).inserted else { throw fail(field, "duplicate tensor name") }
             tensors.append(try reading(field) { try $0.readTensorInfo(name: name, field: field, alignment: alignment) })
         }
@@ -311,14 +311,14 @@ struct GGUFParser {
             let (start, o1) = dataOffset.addingReportingOverflow(t.offset)
             let (end, o2) = start.addingReportingOverflow(t.byteCount)
             guard !o1, !o2, end <= fileSize else {
-                throw fail("tensor '\(t.name)'", o1 || o2
+                throw fail("tensor \(ErrorText.quoted(t.name))", o1 || o2
                     ? "data offset \(t.offset) + \(t.byteCount) bytes overflows"
                     : "data offset \(start) + \(t.byteCount) bytes past end of file (\(fileSize) bytes)")
             }
         }
         let byStart = tensors.filter { $0.byteCount > 0 }.sorted { $0.offset < $1.offset }
         for (a, b) in zip(byStart, byStart.dropFirst()) where a.offset + a.byteCount > b.offset {
-            throw fail("tensor '\(b.name)'", "data (bytes \(b.offset)..<\(b.offset + b.byteCount) of the data section) overlaps tensor '\(a.name)' (bytes \(a.offset)..<\(a.offset + a.byteCount))")
+            throw fail("tensor \(ErrorText.quoted(b.name))", "data (bytes \(b.offset)..<\(b.offset + b.byteCount) of the data section) overlaps tensor \(ErrorText.quoted(a.name)) (bytes \(a.offset)..<\(a.offset + a.byteCount))")
         }
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Builds a safetensors file of F32 tensors (adapters, fine-tuned weights).
+///
+/// Output is deterministic: `__metadata__` first (keys sorted), then tensors sorted by name,
+/// laid out in that order; the JSON header is padded with spaces so the data section starts at
+/// a multiple of 8 bytes, as the reference implementation does.
+public struct SafeTensorsWriter {
+    private struct Entry {
+        let shape: [Int]
+        let values: [Float]
+    }
+
+    public var metadata: [String: String]
+    private var entries: [String: Entry] = [:]
+
+    public init(metadata: [String: String] = [:]) {
+        self.metadata = metadata
+    }
+
+    public var tensorNames: [String] { entries.keys.sorted() }
+
+    /// Adds a tensor; `values.count` must equal the product of `shape`.
+    public mutating func add(_ name: String, shape: [Int], values: [Float]) throws {
+        func fail(_ problem: String) -> SafeTensorsError {
+            SafeTensorsError(file: "safetensors writer", field: "tensor \(ErrorText.quoted(name))", problem: problem)
+        }
+        guard !name.isEmpty, name != "__metadata__" else { throw fail("invalid tensor name") }
+        guard entries[name] == nil else { throw fail("duplicate tensor name") }
+        var count = 1
+        for d in shape {
+            let (p, overflow) = count.multipliedReportingOverflow(by: d)
+            guard d >= 0, !overflow else { throw fail("invalid shape \(shape)") }
+            count = p
+        }
+        guard count == values.count else { throw fail("shape \(shape) has \(count) elements but \(values.count) values were given") }
+        entries[name] = Entry(shape: shape, values: values)
+    }
+
+    /// The header: 8-byte length, then JSON padded to a multiple of 8.
+    func header() -> [UInt8] {
+        var json = "{"
+        var first = true
+        func member(_ key: String, _ body: String) {
+            if !first { json += "," }
+            first = false
+            json += Self.quote(key) + ":" + body
+        }
+        if !metadata.isEmpty {
+            member("__metadata__", "{" + metadata.keys.sorted().map { Self.quote($0) + ":" + Self.quote(metadata[$0]!) }.joined(separator: ",") + "}")
+        }
+        var offset = 0
+        for name in tensorNames {
+            let e = entries[name]!
+            let end = offset + 4 * e.values.count
+            member(name, "{\"dtype\":\"F32\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        json += "}"
+        var bytes = Array(json.utf8)
+        while bytes.count % 8 != 0 { bytes.append(UInt8(ascii: " ")) }
+        return withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { Array($0) } + bytes
+    }
+
+    /// The whole file in memory.
+    public func serialized() -> Data {
+        var data = Data(header())
+        for name in tensorNames {
+            entries[name]!.values.withUnsafeBytes { data.append(contentsOf: $0) }  // little-endian host
+        }
+        return data
+    }
+
+    /// Writes the file to `path`, streaming tensor data (no whole-file copy), via a temporary
+    /// file renamed into place so a reader never sees a half-written file.
+    public func write(to path: String) throws {
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        func fail(_ problem: String) -> SafeTensorsError {
+            SafeTensorsError(file: path, field: "file", problem: problem)
+        }
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw fail("cannot create \(temporary)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data(header()))
+            for name in tensorNames {
+                try entries[name]!.values.withUnsafeBytes { raw in
+                    // Chunks bound the temporary Data to 64 MB.
+                    var at = 0
+                    while at < raw.count {
+                        let n = min(64 << 20, raw.count - at)
+                        try handle.write(contentsOf: Data(bytes: raw.baseAddress! + at, count: n))
+                        at += n
+                    }
+                }
+            }
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw fail("write failed: \(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw fail("cannot rename into place: \(reason)")
+        }
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped; other
+    /// characters written as UTF-8.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
