@@ -1,0 +1,47 @@
+import CBLAS
+
+/// Matrix products through OpenBLAS. Weights are stored as GGUF/PyTorch do, row-major [out, in],
+/// so a linear layer is y = x·Wᵀ: `cblas_sgemm(RowMajor, NoTrans, Trans)` over the whole block
+/// of token rows at once.
+enum Matmul {
+    /// y[m, n] = Σₖ x[m, k]·w[n, k] (+ y[m, n] when `accumulate`), for `rows` rows of x.
+    /// One row is a matrix-vector product: `sgemv` streams W once, where sgemm would pack it first.
+    /// Call from the orchestrating thread only (OpenBLAS threads itself; see `Parallel`).
+    static func linear(_ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, xStride: Int? = nil,
+                       weight: UnsafePointer<Float>, outFeatures: Int,
+                       into y: UnsafeMutablePointer<Float>, yStride: Int? = nil, accumulate: Bool = false) {
+        let lda = Int32(xStride ?? inFeatures), ldc = Int32(yStride ?? outFeatures)
+        let beta: Float = accumulate ? 1 : 0
+        if rows == 1 {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1,
+                        weight, Int32(inFeatures), x, 1, beta, y, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures),
+                        Int32(inFeatures), 1, x, lda, weight, Int32(inFeatures), beta, y, ldc)
+        }
+    }
+
+    /// C[m, n] = alpha·Σₖ A[m, k]·B[n, k] — e.g. attention scores Q·Kᵀ.
+    @inline(__always)
+    static func abT(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                    m: Int, n: Int, k: Int, alpha: Float, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 1 {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, 1, 0, c, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha,
+                        a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+        }
+    }
+
+    /// C[m, n] = Σₖ A[m, k]·B[k, n] — e.g. attention output P·V.
+    @inline(__always)
+    static func ab(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                   m: Int, n: Int, k: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 1 {
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), 1, b, Int32(ldb), a, 1, 0, c, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                        a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+        }
+    }
+}
