@@ -19,6 +19,14 @@ public final class Transformer: @unchecked Sendable {
         self.weights = try TransformerWeights(config: config, provider: provider)
     }
 
+    /// Builds the model by letting `fill(name, buffer)` write each tensor (row-major, exactly
+    /// `buffer.count` floats) into the weight arena — no intermediate arrays.
+    public init(config: ModelConfig, fill: (String, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
+        try config.validate()
+        self.config = config
+        self.weights = try TransformerWeights(config: config, fill: fill)
+    }
+
     /// A cache (and scratch buffers) for `rows` sequences of up to `capacity` tokens each.
     public func makeCache(rows: Int, capacity: Int) -> KVCache {
         KVCache(config: config, rows: rows, capacity: capacity)

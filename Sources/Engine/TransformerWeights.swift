@@ -42,7 +42,21 @@ final class TransformerWeights: @unchecked Sendable {
 
     /// `provider` returns a tensor by GGUF name, row-major (a GGUF ne = [in, out] weight as `out`
     /// rows of `in` floats).
-    init(config c: ModelConfig, provider: (String) throws -> [Float]) throws {
+    convenience init(config c: ModelConfig, provider: (String) throws -> [Float]) throws {
+        try self.init(config: c) { name, buffer in
+            let values = try provider(name)
+            guard values.count == buffer.count else {
+                throw TransformerError.tensorSize(name: name, expected: buffer.count, got: values.count)
+            }
+            values.withUnsafeBufferPointer { src in
+                buffer.baseAddress!.update(from: src.baseAddress!, count: buffer.count)
+            }
+        }
+    }
+
+    /// `fill(name, buffer)` writes the tensor `name` (row-major, exactly `buffer.count` floats)
+    /// straight into its place in the arena — e.g. dequantizing from a GGUF without a copy.
+    init(config c: ModelConfig, fill: (String, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
         config = c
         // Lay out the arena.
         var offset = 0
@@ -76,13 +90,7 @@ final class TransformerWeights: @unchecked Sendable {
         defer { if !ok { raw.deallocate() } }
 
         func load(_ name: String, _ off: Int, _ count: Int) throws {
-            let values = try provider(name)
-            guard values.count == count else {
-                throw TransformerError.tensorSize(name: name, expected: count, got: values.count)
-            }
-            values.withUnsafeBufferPointer { src in
-                (base + off).update(from: src.baseAddress!, count: count)
-            }
+            try fill(name, UnsafeMutableBufferPointer(start: base + off, count: count))
         }
         try load("token_embd.weight", embOff, c.vocabSize * c.dim)
         if !c.tiedEmbeddings { try load("output.weight", outOff, c.vocabSize * c.dim) }
