@@ -10,7 +10,7 @@ enum Activation {
     /// the exponent bits. Inputs are clamped to [-87, 88] (results stay normal and finite).
     @inline(__always)
     static func exp(_ v: F16) -> F16 {
-        var x = v.clamped(lowerBound: F16(repeating: -87), upperBound: F16(repeating: 88))
+        var x = vmin(vmax(v, F16(repeating: -87)), F16(repeating: 88))
         // Adding 1.5·2²³ rounds t to the nearest integer n and leaves n in the low mantissa bits
         // (round-to-nearest without SSE4.1's roundps).
         let magic: Float = 12_582_912
@@ -46,7 +46,7 @@ enum Activation {
             acc += e
             i += 16
         }
-        var sum = acc.sum()
+        var sum = hsum(acc)
         while i < n {
             let e = exp(x[i] - m)
             x[i] = e

@@ -1,11 +1,34 @@
 /// SIMD helpers over raw float pointers.
 ///
-/// Two rules of codegen matter here. The package compiles for baseline x86-64 (SSE2, no FMA), so
-/// SIMD16<Float> becomes four 128-bit operations — still 4–10× faster than scalar loops. And never use
-/// `addProduct` / `.fma` on SIMD values: a *fused* multiply-add has no SSE2 instruction and is lowered
-/// to one `fmaf` libm call per lane (≈10× slower than `a += b * c`). The heavy arithmetic goes to
-/// OpenBLAS, which picks AVX-512 kernels at run time.
+/// Rules of codegen that matter here. The package compiles for baseline x86-64 (SSE2, no FMA), so
+/// SIMD16<Float> becomes four 128-bit operations — still 4–10× faster than scalar loops. But:
+/// - never use `addProduct` / `.fma` on SIMD values: a *fused* multiply-add has no SSE2 instruction
+///   and becomes one `fmaf` libm call per lane (≈10× slower than `a += b * c`);
+/// - never use `pointwiseMax/Min`, `clamped`, `.max()`, `.sum()` on SIMD floats: their IEEE NaN
+///   rules become scalar loops through the stack (or an unspecialised call); `vmax`/`vmin` (a compare
+///   and select → maxps/minps) and `hsum`/`hmax` below compile to a few vector instructions.
+/// The heavy arithmetic goes to OpenBLAS, which picks AVX-512 kernels at run time.
 typealias F16 = SIMD16<Float>
+
+@inline(__always) func vmax(_ a: F16, _ b: F16) -> F16 { a.replacing(with: b, where: a .< b) }
+@inline(__always) func vmin(_ a: F16, _ b: F16) -> F16 { a.replacing(with: b, where: b .< a) }
+
+@inline(__always) func hsum(_ v: F16) -> Float {
+    let a = v.lowHalf + v.highHalf
+    let b = a.lowHalf + a.highHalf
+    return (b[0] + b[2]) + (b[1] + b[3])
+}
+
+@inline(__always) func hmax(_ v: F16) -> Float {
+    let a = vmax8(v.lowHalf, v.highHalf)
+    let b = a.lowHalf.replacing(with: a.highHalf, where: a.lowHalf .< a.highHalf)
+    let c = b[0] > b[1] ? b[0] : b[1], d = b[2] > b[3] ? b[2] : b[3]
+    return c > d ? c : d
+}
+
+@inline(__always) private func vmax8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    a.replacing(with: b, where: a .< b)
+}
 
 @inline(__always) func load16(_ p: UnsafePointer<Float>) -> F16 {
     UnsafeRawPointer(p).loadUnaligned(as: F16.self)
@@ -36,7 +59,7 @@ enum VectorOps {
             acc0 += a * a
             i += 16
         }
-        var s = (acc0 + acc1).sum()
+        var s = hsum(acc0 + acc1)
         while i < n { s += x[i] * x[i]; i += 1 }
         return s
     }
@@ -72,10 +95,10 @@ enum VectorOps {
             var acc = load16(x)
             i = 16
             while i + 16 <= n {
-                acc = pointwiseMax(acc, load16(x + i))
+                acc = vmax(acc, load16(x + i))
                 i += 16
             }
-            m = acc.max()
+            m = hmax(acc)
         }
         while i < n { m = Swift.max(m, x[i]); i += 1 }
         return m

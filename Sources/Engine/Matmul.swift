@@ -5,19 +5,36 @@ import CBLAS
 /// of token rows at once.
 enum Matmul {
     /// y[m, n] = Σₖ x[m, k]·w[n, k] (+ y[m, n] when `accumulate`), for `rows` rows of x.
-    /// One row is a matrix-vector product: `sgemv` streams W once, where sgemm would pack it first.
-    /// Call from the orchestrating thread only (OpenBLAS threads itself; see `Parallel`).
+    /// The output features are split among the cores (see `Parallel`), each slice one
+    /// single-threaded product; one row is a matrix-vector product (`sgemv` streams W once, where
+    /// sgemm would pack it first). Not to be called inside a parallel region.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, xStride: Int? = nil,
                        weight: UnsafePointer<Float>, outFeatures: Int,
                        into y: UnsafeMutablePointer<Float>, yStride: Int? = nil, accumulate: Bool = false) {
-        let lda = Int32(xStride ?? inFeatures), ldc = Int32(yStride ?? outFeatures)
+        _ = Parallel.blasSingleThreaded
+        let lda = xStride ?? inFeatures, ldc = yStride ?? outFeatures
+        if rows * outFeatures * inFeatures < 1 << 16 {
+            slice(x, rows: rows, k: inFeatures, lda: lda, weight: weight, n: outFeatures, into: y, ldc: ldc,
+                  accumulate: accumulate)
+            return
+        }
+        Parallel.forEachWorker { w, workers in
+            let r = Parallel.chunk(outFeatures, w, workers, align: 16)
+            if r.isEmpty { return }
+            slice(x, rows: rows, k: inFeatures, lda: lda, weight: weight + r.lowerBound * inFeatures, n: r.count,
+                  into: y + r.lowerBound, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    @inline(__always)
+    private static func slice(_ x: UnsafePointer<Float>, rows: Int, k: Int, lda: Int, weight: UnsafePointer<Float>,
+                              n: Int, into y: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let beta: Float = accumulate ? 1 : 0
         if rows == 1 {
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1,
-                        weight, Int32(inFeatures), x, 1, beta, y, 1)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), 1, weight, Int32(k), x, 1, beta, y, 1)
         } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures),
-                        Int32(inFeatures), 1, x, lda, weight, Int32(inFeatures), beta, y, ldc)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k), 1,
+                        x, Int32(lda), weight, Int32(k), beta, y, Int32(ldc))
         }
     }
 

@@ -2,75 +2,159 @@ import CBLAS
 import Dispatch
 import Foundation
 
-/// Threading policy of the engine — one level of threads at a time, never two:
+/// Threading policy of the engine — one level of threads, the engine's own:
 ///
-/// - **Big matrix products** (the projections and the LM head over the whole [tokens, dim] block) are
-///   called from the orchestrating thread with OpenBLAS using all cores. OpenBLAS's own threading
-///   reaches ~200 GFLOP/s on 2 cores for these shapes, clearly more than splitting the product into
-///   per-core single-threaded calls (~120–150).
-/// - **Everything else** (norms, RoPE, activations, attention) is split across cores with
-///   `DispatchQueue.concurrentPerform`. Attention calls small sgemm/sgemv per (row, head) *inside*
-///   those workers, so for that phase OpenBLAS is switched to one thread (`Parallel.blasSerial`):
-///   a threaded sgemm inside a concurrentPerform worker would oversubscribe the cores.
+/// - OpenBLAS runs **single-threaded** (`openblas_set_num_threads(1)`, set before the first product).
+///   Every product is split by the engine instead: a linear layer's output features are divided
+///   among the cores, each calling a single-threaded sgemm/sgemv on its slice. On the 2-core test
+///   machine this matches OpenBLAS's own threading on the prefill shapes (~185–195 GFLOP/s) and the
+///   memory-bound GEMVs of batch-1 decode.
+/// - Why not OpenBLAS's threads: its idle workers spin on `sched_yield` for ~0.1 s after each call,
+///   and stole ~20 % of the CPU from the engine's own parallel phases (norms, RoPE, attention) that
+///   run between the products. Never calling a threaded sgemm inside a parallel region also rules
+///   out oversubscription by construction.
+/// - Why not `DispatchQueue.concurrentPerform`: waking GCD workers costs 15–20 µs per region on this
+///   VM, so regions under ~100 µs ran *slower* than serially — and a decode step has ~250 regions.
+///   `WorkerPool` keeps one thread per extra core spinning briefly between regions (≈1 µs hand-off)
+///   and sleeping when idle. Off Linux, `concurrentPerform` is the fallback.
 ///
-/// The BLAS thread count is process-global state, so forward passes hold `Parallel.forwardLock`:
-/// two forwards in one process run one after the other rather than fighting over the setting.
+/// Parallel regions do not nest: a region started inside another runs serially in its caller.
+/// Forward passes hold `Parallel.forwardLock`, so two forwards in one process take turns.
 public enum Parallel {
     /// Cores the engine uses (all the process may run on).
     public static let cores: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Serialises forward passes (see the policy above).
+    /// Serialises forward passes.
     static let forwardLock = NSLock()
 
-    nonisolated(unsafe) private static var blasThreads = -1
+    #if os(Linux)
+    static let pool = WorkerPool(workers: cores)
+    #endif
 
-    /// Sets OpenBLAS's thread count (no call when it is already that).
-    static func setBLASThreads(_ n: Int) {
-        if blasThreads != n {
-            openblas_set_num_threads(Int32(n))
-            blasThreads = n
-        }
+    /// Makes OpenBLAS single-threaded (once per process; see the policy above).
+    static let blasSingleThreaded: Void = { openblas_set_num_threads(1) }()
+
+    /// Runs `body(worker, workers)` once per core, concurrently; each worker takes its share of the
+    /// items itself (`chunk`, or round-robin), so per-worker scratch can be indexed by `worker`.
+    @inline(__always)
+    static func forEachWorker(_ body: (Int, Int) -> Void) {
+        #if os(Linux)
+        pool.run(body)
+        #else
+        DispatchQueue.concurrentPerform(iterations: cores) { w in body(w, cores) }
+        #endif
     }
 
-    /// OpenBLAS on every core: for products called from the orchestrating thread.
-    static func blasThreaded() { setBLASThreads(cores) }
-
-    /// Runs `body` with OpenBLAS single-threaded, for phases that call BLAS inside our own workers.
-    static func blasSerial<R>(_ body: () throws -> R) rethrows -> R {
-        setBLASThreads(1)
-        defer { setBLASThreads(cores) }
-        return try body()
-    }
-
-    /// Calls `body(worker, workers)` once per worker, concurrently. Each worker picks its share of
-    /// the items itself (see `interleaved`/`chunk`), so per-worker scratch can be indexed by `worker`.
-    static func forEachWorker(workers: Int = cores, _ body: (Int, Int) -> Void) {
-        if workers <= 1 {
-            body(0, 1)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { w in body(w, workers) }
-        }
-    }
-
-    /// Splits `0..<count` into contiguous ranges, one per worker, and runs them concurrently; runs
-    /// inline when `count * costPerItem` is below `minimumWork` (thread hand-off costs a few µs).
-    static func forRanges(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 32_768,
+    /// Splits `0..<count` into one contiguous range per worker and runs them concurrently; runs
+    /// inline when `count * costPerItem` is below `minimumWork` (about a microsecond of work).
+    @inline(__always)
+    static func forRanges(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 4096,
                           _ body: (Range<Int>) -> Void) {
         if count <= 0 { return }
-        let workers = min(cores, count)
-        if workers <= 1 || count * costPerItem < minimumWork {
+        if cores == 1 || count == 1 || count * costPerItem < minimumWork {
             body(0..<count)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            body(chunk(count, w, workers))
+        forEachWorker { w, n in
+            let r = chunk(count, w, n)
+            if !r.isEmpty { body(r) }
         }
     }
 
-    /// The `worker`-th of `workers` near-equal contiguous parts of `0..<count`.
-    static func chunk(_ count: Int, _ worker: Int, _ workers: Int) -> Range<Int> {
-        let base = count / workers, extra = count % workers
-        let start = worker * base + min(worker, extra)
-        return start..<(start + base + (worker < extra ? 1 : 0))
+    /// The `worker`-th of `workers` near-equal contiguous parts of `0..<count`, with part sizes
+    /// rounded to multiples of `align` (except the last).
+    @inline(__always)
+    static func chunk(_ count: Int, _ worker: Int, _ workers: Int, align: Int = 1) -> Range<Int> {
+        let units = (count + align - 1) / align
+        let base = units / workers, extra = units % workers
+        let start = (worker * base + min(worker, extra)) * align
+        let end = ((worker + 1) * base + min(worker + 1, extra)) * align
+        return min(start, count)..<min(end, count)
     }
 }
+
+#if os(Linux)
+import Synchronization
+
+/// A fixed set of threads (one per core besides the caller's) that run one parallel region at a
+/// time. Between regions each worker spins for up to `spinSeconds`, then sleeps on a condition
+/// variable until the next region.
+final class WorkerPool: @unchecked Sendable {
+    let workers: Int
+    private let generation = Atomic<Int>(0)
+    private let pending = Atomic<Int>(0)
+    private let busy = Atomic<Bool>(false)
+    private var job: ((Int, Int) -> Void)?
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let wakeup = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var sleepers = 0
+    /// How long an idle worker spins before sleeping: long enough to bridge the serial gaps inside
+    /// and between decode steps, short enough not to burn a core once generation stops.
+    static let spinSeconds = 0.002
+
+    init(workers: Int) {
+        self.workers = max(1, workers)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(wakeup, nil)
+        for w in 1..<self.workers {
+            let thread = Thread { [unowned self] in self.workerLoop(w) }
+            thread.name = "ftlab-engine-\(w)"
+            thread.start()
+        }
+    }
+
+    /// Calls `body(w, workers)` for every worker w — w = 0 on the calling thread — and returns when
+    /// all are done. A call made while a region is running (nested, or from another thread) runs
+    /// all the workers' shares serially on its own thread instead.
+    func run(_ body: (Int, Int) -> Void) {
+        guard workers > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            for w in 0..<workers { body(w, workers) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            job = body
+            pending.store(workers - 1, ordering: .relaxed)
+            generation.add(1, ordering: .releasing)
+            pthread_mutex_lock(mutex)
+            if sleepers > 0 { pthread_cond_broadcast(wakeup) }
+            pthread_mutex_unlock(mutex)
+            body(0, workers)
+            while pending.load(ordering: .acquiring) > 0 {}
+            job = nil
+        }
+        busy.store(false, ordering: .releasing)
+    }
+
+    private func workerLoop(_ index: Int) {
+        var seen = 0
+        while true {
+            var spins = 0
+            var deadline = 0.0
+            while generation.load(ordering: .acquiring) == seen {
+                spins += 1
+                if spins & 1023 == 0 {
+                    let now = Self.now()
+                    if deadline == 0 {
+                        deadline = now + Self.spinSeconds
+                    } else if now > deadline {
+                        pthread_mutex_lock(mutex)
+                        sleepers += 1
+                        while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(wakeup, mutex) }
+                        sleepers -= 1
+                        pthread_mutex_unlock(mutex)
+                    }
+                }
+            }
+            seen = generation.load(ordering: .acquiring)
+            job!(index, workers)
+            pending.subtract(1, ordering: .releasing)
+        }
+    }
+
+    private static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+}
+#endif

@@ -96,7 +96,6 @@ public final class Transformer: @unchecked Sendable {
 
         Parallel.forwardLock.lock()
         defer { Parallel.forwardLock.unlock() }
-        Parallel.blasThreaded()
         s.reserve(tokens: min(total, s.maxChunkTokens))
 
         // Deal the tokens into chunks of at most maxChunkTokens; a row may span chunks.
