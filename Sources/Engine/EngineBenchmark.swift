@@ -26,6 +26,10 @@ public struct EngineBenchmarkResult: Codable, Sendable {
     public var decodeBatch16TokensPerSecond: Double
     /// VmHWM from /proc/self/status (nil where unavailable).
     public var peakRSSBytes: Int?
+    /// Share of forward-pass time per phase (embed, norm, qkvProduct, …) in the prefill and in
+    /// batch-16 decode; the products are the `…Product` and `lmHead` phases.
+    public var prefillProfile: [String: Double]?
+    public var decodeBatch16Profile: [String: Double]?
 }
 
 /// Performance measurements for `ftlab bench`. All timings take the best of `repeats` runs.
@@ -48,7 +52,25 @@ public enum EngineBenchmark {
                                                                steps: decodeSteps, repeats: repeats),
             decodeBatch16TokensPerSecond: decodeTokensPerSecond(model, batch: 16, context: decodeContext,
                                                                 steps: decodeSteps, repeats: repeats),
-            peakRSSBytes: peakRSSBytes())
+            peakRSSBytes: peakRSSBytes(),
+            prefillProfile: profile { _ = prefillTokensPerSecond(model, tokens: prefillTokens, repeats: 1) },
+            decodeBatch16Profile: profile {
+                _ = decodeTokensPerSecond(model, batch: 16, context: decodeContext, steps: decodeSteps, repeats: 1)
+            })
+    }
+
+    /// Runs `body` with phase timing on and returns each phase's share of the measured time.
+    public static func profile(_ body: () -> Void) -> [String: Double] {
+        ForwardProfile.reset()
+        ForwardProfile.enabled = true
+        body()
+        ForwardProfile.enabled = false
+        let total = ForwardProfile.seconds.reduce(0, +)
+        var shares: [String: Double] = [:]
+        for phase in ForwardProfile.Phase.allCases {
+            shares["\(phase)"] = total > 0 ? ForwardProfile.seconds[phase.rawValue] / total : 0
+        }
+        return shares
     }
 
     /// GFLOP/s of C[m×n] = A[m×k]·B[n×k]ᵀ on all cores, split as the engine's linear layers are.

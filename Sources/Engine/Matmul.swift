@@ -18,12 +18,28 @@ enum Matmul {
                   accumulate: accumulate)
             return
         }
+        let step = smallKernelSlice(rows: rows, inFeatures: inFeatures)
         Parallel.forEachWorker { w, workers in
             let r = Parallel.chunk(outFeatures, w, workers, align: 16)
-            if r.isEmpty { return }
-            slice(x, rows: rows, k: inFeatures, lda: lda, weight: weight + r.lowerBound * inFeatures, n: r.count,
-                  into: y + r.lowerBound, ldc: ldc, accumulate: accumulate)
+            var start = r.lowerBound
+            while start < r.upperBound {
+                let n = min(step, r.upperBound - start)
+                slice(x, rows: rows, k: inFeatures, lda: lda, weight: weight + start * inFeatures, n: n,
+                      into: y + start, ldc: ldc, accumulate: accumulate)
+                start += n
+            }
         }
+    }
+
+    /// Output features per sgemm call. With few rows (batched decode), OpenBLAS's packing of W is a
+    /// separate memory-bound pass before the compute; its "small matrix" kernel instead reads W
+    /// straight from memory while it computes. It is chosen for m·n·k ≤ 10⁶ with n ≤ 64, so a few
+    /// rows are multiplied in slices of at most 64 output features: 20–30 % faster at 2–16 rows
+    /// (e.g. 16×3072×576 over 30 layers: 17 ms instead of 21.6 ms). Larger products keep one call.
+    @inline(__always)
+    static func smallKernelSlice(rows: Int, inFeatures k: Int) -> Int {
+        let n = min(64, 1_000_000 / max(1, rows * k)) / 16 * 16
+        return rows > 1 && n >= 16 ? n : Int.max
     }
 
     @inline(__always)

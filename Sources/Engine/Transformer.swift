@@ -126,10 +126,12 @@ public final class Transformer: @unchecked Sendable {
         for e in 0..<entries { cache.lengths[row(e)] += count(e) }
 
         // Final norm and LM head on each entry's last hidden state only.
-        RMSNorm.rows(s.finalHidden, xStride: c.dim, weight: weights.outputNorm, eps: c.normEps,
-                     into: s.finalHidden, yStride: c.dim, rows: entries, n: c.dim)
-        Matmul.linear(s.finalHidden, rows: entries, inFeatures: c.dim, weight: weights.output,
-                      outFeatures: c.vocabSize, into: s.logits)
+        ForwardProfile.measure(.lmHead) {
+            RMSNorm.rows(s.finalHidden, xStride: c.dim, weight: weights.outputNorm, eps: c.normEps,
+                         into: s.finalHidden, yStride: c.dim, rows: entries, n: c.dim)
+            Matmul.linear(s.finalHidden, rows: entries, inFeatures: c.dim, weight: weights.output,
+                          outFeatures: c.vocabSize, into: s.logits)
+        }
         return Logits(count: entries, vocabSize: c.vocabSize, base: s.logits, owner: cache)
     }
 
@@ -137,10 +139,12 @@ public final class Transformer: @unchecked Sendable {
     private func runChunk(cache: KVCache, segments: Int, tokens n: Int) {
         let c = config, s = cache.scratch, dim = c.dim
         let scale = c.embeddingScale
-        Parallel.forRanges(n, costPerItem: dim) { range in
-            for t in range {
-                VectorOps.scale(self.weights.embedding + Int(s.tokenIDs[t]) * dim, by: scale,
-                                into: s.x + t * dim, dim)
+        ForwardProfile.measure(.embed) {
+            Parallel.forRanges(n, costPerItem: dim) { range in
+                for t in range {
+                    VectorOps.scale(self.weights.embedding + Int(s.tokenIDs[t]) * dim, by: scale,
+                                    into: s.x + t * dim, dim)
+                }
             }
         }
         RoPE.fillTable(positions: s.positions, count: n, headDim: c.headDim, base: c.ropeBase,
@@ -163,64 +167,82 @@ public final class Transformer: @unchecked Sendable {
     private func attentionBlock(layer l: Int, cache: KVCache, segments: Int, tokens n: Int) {
         let c = config, s = cache.scratch, w = weights.layers[l]
         let dim = c.dim, hd = c.headDim, half = hd / 2, qkvDim = c.qkvDim, qDim = c.qDim
-        RMSNorm.rows(s.x, xStride: dim, weight: w.attnNorm, eps: c.normEps, into: s.normed,
-                     yStride: dim, rows: n, n: dim)
-        Matmul.linear(s.normed, rows: n, inFeatures: dim, weight: w.qkv, outFeatures: qkvDim, into: s.qkv)
+        ForwardProfile.measure(.norm) {
+            RMSNorm.rows(s.x, xStride: dim, weight: w.attnNorm, eps: c.normEps, into: s.normed,
+                         yStride: dim, rows: n, n: dim)
+        }
+        ForwardProfile.measure(.qkvProduct) {
+            Matmul.linear(s.normed, rows: n, inFeatures: dim, weight: w.qkv, outFeatures: qkvDim, into: s.qkv)
+        }
 
         // Bias, QK-norm, RoPE, and K/V into the cache, per token.
         let global = c.isGlobalLayer(l)
         let cosTable = global ? s.ropeCos! : s.localCos!, sinTable = global ? s.ropeSin! : s.localSin!
-        Parallel.forRanges(n, costPerItem: qkvDim * 4) { range in
-            for t in range {
-                let v = s.qkv + t * qkvDim
-                if let b = w.qkvBias { VectorOps.add(b, into: v, qkvDim) }
-                let cos = cosTable + t * half, sin = sinTable + t * half
-                for h in 0..<(c.heads + c.kvHeads) {
-                    let x = v + h * hd
-                    if let qn = w.qNorm, let kn = w.kNorm {
-                        RMSNorm.apply(x, weight: h < c.heads ? qn : kn, eps: c.normEps, into: x, hd)
+        ForwardProfile.measure(.qkvPrepare) {
+            Parallel.forRanges(n, costPerItem: qkvDim * 4) { range in
+                for t in range {
+                    let v = s.qkv + t * qkvDim
+                    if let b = w.qkvBias { VectorOps.add(b, into: v, qkvDim) }
+                    let cos = cosTable + t * half, sin = sinTable + t * half
+                    for h in 0..<(c.heads + c.kvHeads) {
+                        let x = v + h * hd
+                        if let qn = w.qNorm, let kn = w.kNorm {
+                            RMSNorm.apply(x, weight: h < c.heads ? qn : kn, eps: c.normEps, into: x, hd)
+                        }
+                        RoPE.apply(x, headDim: hd, layout: c.ropeLayout, cos: cos, sin: sin)
                     }
-                    RoPE.apply(x, headDim: hd, layout: c.ropeLayout, cos: cos, sin: sin)
-                }
-                let row = Int(s.tokenRows[t]), pos = Int(s.positions[t])
-                for h in 0..<c.kvHeads {
-                    let off = cache.offset(layer: l, row: row, kvHead: h) + pos * hd
-                    (cache.keys + off).update(from: v + qDim + h * hd, count: hd)
-                    (cache.values + off).update(from: v + qDim + c.kvDim + h * hd, count: hd)
+                    let row = Int(s.tokenRows[t]), pos = Int(s.positions[t])
+                    for h in 0..<c.kvHeads {
+                        let off = cache.offset(layer: l, row: row, kvHead: h) + pos * hd
+                        (cache.keys + off).update(from: v + qDim + h * hd, count: hd)
+                        (cache.values + off).update(from: v + qDim + c.kvDim + h * hd, count: hd)
+                    }
                 }
             }
         }
 
-        Attention.run(layer: l, config: c, cache: cache, scratch: s, segments: segments)
+        ForwardProfile.measure(.attention) {
+            Attention.run(layer: l, config: c, cache: cache, scratch: s, segments: segments)
+        }
 
-        if let post = w.postAttnNorm {
-            Matmul.linear(s.attn, rows: n, inFeatures: qDim, weight: w.attnOutput, outFeatures: dim, into: s.proj)
-            addNormalized(s.proj, weight: post, into: s.x, tokens: n)
-        } else {
-            Matmul.linear(s.attn, rows: n, inFeatures: qDim, weight: w.attnOutput, outFeatures: dim,
-                          into: s.x, accumulate: true)
+        ForwardProfile.measure(.outputProduct) {
+            if let post = w.postAttnNorm {
+                Matmul.linear(s.attn, rows: n, inFeatures: qDim, weight: w.attnOutput, outFeatures: dim, into: s.proj)
+                addNormalized(s.proj, weight: post, into: s.x, tokens: n)
+            } else {
+                Matmul.linear(s.attn, rows: n, inFeatures: qDim, weight: w.attnOutput, outFeatures: dim,
+                              into: s.x, accumulate: true)
+            }
         }
     }
 
     /// x += [post-norm](W_down · act(W_gate · norm(x)) ⊙ (W_up · norm(x))).
     private func mlpBlock(layer l: Int, scratch s: ForwardScratch, tokens n: Int) {
         let c = config, w = weights.layers[l], dim = c.dim, ffn = c.ffnDim
-        RMSNorm.rows(s.x, xStride: dim, weight: w.ffnNorm, eps: c.normEps, into: s.normed,
-                     yStride: dim, rows: n, n: dim)
-        Matmul.linear(s.normed, rows: n, inFeatures: dim, weight: w.gateUp, outFeatures: 2 * ffn, into: s.gateUp)
+        ForwardProfile.measure(.norm) {
+            RMSNorm.rows(s.x, xStride: dim, weight: w.ffnNorm, eps: c.normEps, into: s.normed,
+                         yStride: dim, rows: n, n: dim)
+        }
+        ForwardProfile.measure(.gateUpProduct) {
+            Matmul.linear(s.normed, rows: n, inFeatures: dim, weight: w.gateUp, outFeatures: 2 * ffn, into: s.gateUp)
+        }
         let kind = c.activation
-        Parallel.forRanges(n, costPerItem: ffn * 8) { range in
-            for t in range {
-                let gu = s.gateUp + t * 2 * ffn
-                Activation.gated(kind, gate: gu, up: gu + ffn, into: s.hidden + t * ffn, ffn)
+        ForwardProfile.measure(.activation) {
+            Parallel.forRanges(n, costPerItem: ffn * 8) { range in
+                for t in range {
+                    let gu = s.gateUp + t * 2 * ffn
+                    Activation.gated(kind, gate: gu, up: gu + ffn, into: s.hidden + t * ffn, ffn)
+                }
             }
         }
-        if let post = w.postFfnNorm {
-            Matmul.linear(s.hidden, rows: n, inFeatures: ffn, weight: w.down, outFeatures: dim, into: s.proj)
-            addNormalized(s.proj, weight: post, into: s.x, tokens: n)
-        } else {
-            Matmul.linear(s.hidden, rows: n, inFeatures: ffn, weight: w.down, outFeatures: dim,
-                          into: s.x, accumulate: true)
+        ForwardProfile.measure(.downProduct) {
+            if let post = w.postFfnNorm {
+                Matmul.linear(s.hidden, rows: n, inFeatures: ffn, weight: w.down, outFeatures: dim, into: s.proj)
+                addNormalized(s.proj, weight: post, into: s.x, tokens: n)
+            } else {
+                Matmul.linear(s.hidden, rows: n, inFeatures: ffn, weight: w.down, outFeatures: dim,
+                              into: s.x, accumulate: true)
+            }
         }
     }
 

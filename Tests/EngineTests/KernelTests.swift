@@ -117,6 +117,30 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(VectorOps.argmax(long, 100), 16)
     }
 
+    /// The split and sliced products (1 row → sgemv, few rows → ≤ 64-feature slices, many rows →
+    /// one sgemm per core) against a Double loop, with strides and accumulation.
+    func testLinearMatchesNaiveProduct() {
+        for (rows, k, n) in [(1, 96, 200), (3, 64, 1000), (16, 576, 1000), (70, 130, 333), (2, 8, 8)] {
+            let xStride = k + 3, yStride = n + 5
+            let x = (0..<(rows * xStride)).map { Float(Foundation.sin(Double($0) * 0.37)) }
+            let w = (0..<(n * k)).map { Float(Foundation.cos(Double($0) * 0.11)) }
+            var y = (0..<(rows * yStride)).map { Float($0 % 5) }
+            let before = y
+            Matmul.linear(x, rows: rows, inFeatures: k, xStride: xStride, weight: w, outFeatures: n,
+                          into: &y, yStride: yStride, accumulate: true)
+            var worst = 0.0
+            for r in 0..<rows {
+                for j in 0..<n {
+                    var sum = Double(before[r * yStride + j])
+                    for i in 0..<k { sum += Double(x[r * xStride + i]) * Double(w[j * k + i]) }
+                    worst = max(worst, abs(Double(y[r * yStride + j]) - sum))
+                }
+                for j in n..<yStride { XCTAssertEqual(y[r * yStride + j], before[r * yStride + j]) }
+            }
+            XCTAssertLessThan(worst, 1e-3, "rows \(rows), k \(k), n \(n)")
+        }
+    }
+
     // MARK: - Masked attention on a hand-computed example
 
     /// One head of width 2, two rows: row 0 holds one token, row 1 two tokens (so row 0 is the
