@@ -18,13 +18,19 @@ enum Attention {
             let n = s.segCount[seg]
             total += n == 1 ? c.kvHeads : c.heads * ((n + qb - 1) / qb)
         }
+        let region = Units(layer: layer, config: c, cache: cache, scratch: s, segments: segments)
         if total == 1 {
-            runUnits(worker: 0, workers: 1, layer: layer, config: c, cache: cache, scratch: s, segments: segments)
+            region.run(worker: 0, workers: 1)
         } else {
-            Parallel.forEachWorker { w, workers in
-                runUnits(worker: w, workers: workers, layer: layer, config: c, cache: cache, scratch: s,
-                         segments: segments)
-            }
+            Parallel.forEachWorker(region)
+        }
+    }
+
+    private struct Units: ParallelRegion {
+        let layer: Int, config: ModelConfig, cache: KVCache, scratch: ForwardScratch, segments: Int
+        func run(worker: Int, workers: Int) {
+            runUnits(worker: worker, workers: workers, layer: layer, config: config, cache: cache,
+                     scratch: scratch, segments: segments)
         }
     }
 

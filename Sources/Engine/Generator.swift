@@ -71,9 +71,8 @@ extension Transformer {
         while activeCount > 0 {
             let logits = run(entries: activeCount, cache: cache, row: { active[$0] },
                              count: { _ in 1 }, token: { i, _ in next[i] })
-            Parallel.forRanges(activeCount, costPerItem: logits.vocabSize, minimumWork: 1 << 18) { range in
-                for i in range { argmaxes[i] = logits.argmax(i) }
-            }
+            Parallel.forRanges(activeCount, costPerItem: logits.vocabSize, minimumWork: 1 << 18,
+                               ArgmaxRows(logits: logits.base, vocab: logits.vocabSize, out: argmaxes))
             var kept = 0
             for i in 0..<activeCount where accept(active[i], argmaxes[i]) {
                 active[kept] = active[i]
@@ -83,6 +82,14 @@ extension Transformer {
             activeCount = kept
         }
         return outputs
+    }
+}
+
+/// out[i] = argmax of logits row i.
+private struct ArgmaxRows: RangeRegion {
+    let logits: UnsafePointer<Float>, vocab: Int, out: UnsafeMutablePointer<Int32>
+    func run(_ range: Range<Int>) {
+        for i in range { out[i] = Int32(VectorOps.argmax(logits + i * vocab, vocab)) }
     }
 }
 

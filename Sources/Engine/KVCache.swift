@@ -56,21 +56,27 @@ public final class KVCache: @unchecked Sendable {
         guard count <= source.lengths[sourceRow], count <= capacity else {
             fatalError("copyPrefix: \(count) positions requested, source has \(source.lengths[sourceRow]), capacity \(capacity)")
         }
-        let n = count * headDim
-        Parallel.forRanges(rows.count, costPerItem: layers * kvHeads * n, minimumWork: 1 << 20) { range in
-            for i in range {
-                let r = rows[i]
-                for l in 0..<self.layers {
-                    for h in 0..<self.kvHeads {
-                        let src = source.offset(layer: l, row: sourceRow, kvHead: h)
-                        let dst = self.offset(layer: l, row: r, kvHead: h)
-                        (self.keys + dst).update(from: source.keys + src, count: n)
-                        (self.values + dst).update(from: source.values + src, count: n)
-                    }
+        Parallel.forRanges(rows.count, costPerItem: layers * kvHeads * count * headDim, minimumWork: 1 << 20,
+                           CopyPrefix(source: source, sourceRow: sourceRow, target: self, rows: rows, count: count))
+        for r in rows { lengths[r] = count }
+    }
+}
+
+/// Copies a prefix of one row of `source` into rows of `target`, every layer and KV head.
+private struct CopyPrefix: RangeRegion {
+    let source: KVCache, sourceRow: Int, target: KVCache, rows: [Int], count: Int
+    func run(_ range: Range<Int>) {
+        let n = count * target.headDim
+        for i in range {
+            for l in 0..<target.layers {
+                for h in 0..<target.kvHeads {
+                    let src = source.offset(layer: l, row: sourceRow, kvHead: h)
+                    let dst = target.offset(layer: l, row: rows[i], kvHead: h)
+                    (target.keys + dst).update(from: source.keys + src, count: n)
+                    (target.values + dst).update(from: source.values + src, count: n)
                 }
             }
         }
-        for r in rows { lengths[r] = count }
     }
 }
 

@@ -19,9 +19,16 @@ enum RMSNorm {
     /// when there is enough work. `y` may equal `x`.
     static func rows(_ x: UnsafePointer<Float>, xStride: Int, weight: UnsafePointer<Float>, eps: Float,
                      into y: UnsafeMutablePointer<Float>, yStride: Int, rows: Int, n: Int) {
-        Parallel.forRanges(rows, costPerItem: n) { range in
+        Parallel.forRanges(rows, costPerItem: n, Rows(x: x, xStride: xStride, weight: weight, eps: eps,
+                                                       y: y, yStride: yStride, n: n))
+    }
+
+    private struct Rows: RangeRegion {
+        let x: UnsafePointer<Float>, xStride: Int, weight: UnsafePointer<Float>, eps: Float
+        let y: UnsafeMutablePointer<Float>, yStride: Int, n: Int
+        func run(_ range: Range<Int>) {
             for r in range {
-                apply(x + r * xStride, weight: weight, eps: eps, into: y + r * yStride, n)
+                RMSNorm.apply(x + r * xStride, weight: weight, eps: eps, into: y + r * yStride, n)
             }
         }
     }

@@ -18,15 +18,26 @@ enum Matmul {
                   accumulate: accumulate)
             return
         }
-        let step = smallKernelSlice(rows: rows, inFeatures: inFeatures)
-        Parallel.forEachWorker { w, workers in
-            let r = Parallel.chunk(outFeatures, w, workers, align: 16)
+        Parallel.forEachWorker(LinearSlices(
+            x: x, rows: rows, k: inFeatures, lda: lda, weight: weight, n: outFeatures, y: y, ldc: ldc,
+            accumulate: accumulate, step: smallKernelSlice(rows: rows, inFeatures: inFeatures)))
+    }
+
+    /// One worker's share of a linear layer: its contiguous block of output features, in slices
+    /// of `step` features.
+    private struct LinearSlices: ParallelRegion {
+        let x: UnsafePointer<Float>, rows: Int, k: Int, lda: Int
+        let weight: UnsafePointer<Float>, n: Int
+        let y: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, step: Int
+
+        func run(worker: Int, workers: Int) {
+            let r = Parallel.chunk(n, worker, workers, align: 16)
             var start = r.lowerBound
             while start < r.upperBound {
-                let n = min(step, r.upperBound - start)
-                slice(x, rows: rows, k: inFeatures, lda: lda, weight: weight + start * inFeatures, n: n,
-                      into: y + start, ldc: ldc, accumulate: accumulate)
-                start += n
+                let count = min(step, r.upperBound - start)
+                Matmul.slice(x, rows: rows, k: k, lda: lda, weight: weight + start * k, n: count,
+                             into: y + start, ldc: ldc, accumulate: accumulate)
+                start += count
             }
         }
     }
@@ -43,7 +54,7 @@ enum Matmul {
     }
 
     @inline(__always)
-    private static func slice(_ x: UnsafePointer<Float>, rows: Int, k: Int, lda: Int, weight: UnsafePointer<Float>,
+    fileprivate static func slice(_ x: UnsafePointer<Float>, rows: Int, k: Int, lda: Int, weight: UnsafePointer<Float>,
                               n: Int, into y: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let beta: Float = accumulate ? 1 : 0
         if rows == 1 {

@@ -20,6 +20,11 @@ import Foundation
 ///
 /// Parallel regions do not nest: a region started inside another runs serially in its caller.
 /// Forward passes hold `Parallel.forwardLock`, so two forwards in one process take turns.
+///
+/// A region is a small struct (`ParallelRegion`, `RangeRegion`) holding the pointers it works on,
+/// not a closure: handing a non-escaping closure to another thread needs `withoutActuallyEscaping`,
+/// which heap-allocates on every call — ~200 allocations per decode step. Structs keep the decode
+/// loop free of allocations.
 public enum Parallel {
     /// Cores the engine uses (all the process may run on).
     public static let cores: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -34,30 +39,35 @@ public enum Parallel {
     /// Makes OpenBLAS single-threaded (once per process; see the policy above).
     static let blasSingleThreaded: Void = { openblas_set_num_threads(1) }()
 
-    /// Runs `body(worker, workers)` once per core, concurrently; each worker takes its share of the
-    /// items itself (`chunk`, or round-robin), so per-worker scratch can be indexed by `worker`.
+    /// Runs `region.run(worker:workers:)` once per core, concurrently; each worker takes its share
+    /// of the items itself (`chunk`, or round-robin), so per-worker scratch can be indexed by it.
     @inline(__always)
-    static func forEachWorker(_ body: (Int, Int) -> Void) {
+    static func forEachWorker<R: ParallelRegion>(_ region: R) {
         #if os(Linux)
-        pool.run(body)
+        pool.run(region)
         #else
-        DispatchQueue.concurrentPerform(iterations: cores) { w in body(w, cores) }
+        DispatchQueue.concurrentPerform(iterations: cores) { w in region.run(worker: w, workers: cores) }
         #endif
     }
 
     /// Splits `0..<count` into one contiguous range per worker and runs them concurrently; runs
     /// inline when `count * costPerItem` is below `minimumWork` (about a microsecond of work).
     @inline(__always)
-    static func forRanges(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 4096,
-                          _ body: (Range<Int>) -> Void) {
+    static func forRanges<R: RangeRegion>(_ count: Int, costPerItem: Int = 1, minimumWork: Int = 4096, _ region: R) {
         if count <= 0 { return }
         if cores == 1 || count == 1 || count * costPerItem < minimumWork {
-            body(0..<count)
+            region.run(0..<count)
             return
         }
-        forEachWorker { w, n in
-            let r = chunk(count, w, n)
-            if !r.isEmpty { body(r) }
+        forEachWorker(Chunked(count: count, region: region))
+    }
+
+    private struct Chunked<R: RangeRegion>: ParallelRegion {
+        let count: Int
+        let region: R
+        func run(worker: Int, workers: Int) {
+            let r = Parallel.chunk(count, worker, workers)
+            if !r.isEmpty { region.run(r) }
         }
     }
 
@@ -73,6 +83,16 @@ public enum Parallel {
     }
 }
 
+/// A parallel region: what every worker runs, given its index.
+protocol ParallelRegion {
+    func run(worker: Int, workers: Int)
+}
+
+/// A loop over items, run on contiguous ranges of them (`Parallel.forRanges`).
+protocol RangeRegion {
+    func run(_ range: Range<Int>)
+}
+
 #if os(Linux)
 import Synchronization
 
@@ -84,7 +104,9 @@ final class WorkerPool: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
-    private var job: ((Int, Int) -> Void)?
+    /// The running region: a pointer to it on the caller's stack, and a function that runs it.
+    private var context: UnsafeRawPointer?
+    private var invoke: ((UnsafeRawPointer, Int, Int) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wakeup = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var sleepers = 0
@@ -103,24 +125,26 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Calls `body(w, workers)` for every worker w — w = 0 on the calling thread — and returns when
-    /// all are done. A call made while a region is running (nested, or from another thread) runs
-    /// all the workers' shares serially on its own thread instead.
-    func run(_ body: (Int, Int) -> Void) {
+    /// Runs `region` on every worker w — w = 0 on the calling thread — and returns when all are
+    /// done. A call made while a region is running (nested, or from another thread) runs all the
+    /// workers' shares serially on its own thread instead.
+    func run<R: ParallelRegion>(_ region: R) {
         guard workers > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            for w in 0..<workers { body(w, workers) }
+            for w in 0..<workers { region.run(worker: w, workers: workers) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            job = body
+        withUnsafePointer(to: region) { p in
+            context = UnsafeRawPointer(p)
+            // Captures nothing (R is concrete once specialised), so no closure context is allocated.
+            invoke = { ctx, w, n in ctx.assumingMemoryBound(to: R.self).pointee.run(worker: w, workers: n) }
             pending.store(workers - 1, ordering: .relaxed)
             generation.add(1, ordering: .releasing)
             pthread_mutex_lock(mutex)
             if sleepers > 0 { pthread_cond_broadcast(wakeup) }
             pthread_mutex_unlock(mutex)
-            body(0, workers)
+            p.pointee.run(worker: 0, workers: workers)
             while pending.load(ordering: .acquiring) > 0 {}
-            job = nil
+            context = nil
         }
         busy.store(false, ordering: .releasing)
     }
@@ -146,7 +170,7 @@ final class WorkerPool: @unchecked Sendable {
                 }
             }
             seen = generation.load(ordering: .acquiring)
-            job!(index, workers)
+            invoke!(context!, index, workers)
             pending.subtract(1, ordering: .releasing)
         }
     }

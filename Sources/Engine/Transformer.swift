@@ -140,12 +140,8 @@ public final class Transformer: @unchecked Sendable {
         let c = config, s = cache.scratch, dim = c.dim
         let scale = c.embeddingScale
         ForwardProfile.measure(.embed) {
-            Parallel.forRanges(n, costPerItem: dim) { range in
-                for t in range {
-                    VectorOps.scale(self.weights.embedding + Int(s.tokenIDs[t]) * dim, by: scale,
-                                    into: s.x + t * dim, dim)
-                }
-            }
+            Parallel.forRanges(n, costPerItem: dim, EmbedTokens(
+                table: weights.embedding, tokens: s.tokenIDs, scale: scale, x: s.x, dim: dim))
         }
         RoPE.fillTable(positions: s.positions, count: n, headDim: c.headDim, base: c.ropeBase,
                        cos: s.ropeCos, sin: s.ropeSin)
@@ -166,7 +162,7 @@ public final class Transformer: @unchecked Sendable {
     /// x += [post-norm](Wo · attention(RoPE(Wqkv · norm(x)))).
     private func attentionBlock(layer l: Int, cache: KVCache, segments: Int, tokens n: Int) {
         let c = config, s = cache.scratch, w = weights.layers[l]
-        let dim = c.dim, hd = c.headDim, half = hd / 2, qkvDim = c.qkvDim, qDim = c.qDim
+        let dim = c.dim, qkvDim = c.qkvDim, qDim = c.qDim
         ForwardProfile.measure(.norm) {
             RMSNorm.rows(s.x, xStride: dim, weight: w.attnNorm, eps: c.normEps, into: s.normed,
                          yStride: dim, rows: n, n: dim)
@@ -179,26 +175,8 @@ public final class Transformer: @unchecked Sendable {
         let global = c.isGlobalLayer(l)
         let cosTable = global ? s.ropeCos! : s.localCos!, sinTable = global ? s.ropeSin! : s.localSin!
         ForwardProfile.measure(.qkvPrepare) {
-            Parallel.forRanges(n, costPerItem: qkvDim * 4) { range in
-                for t in range {
-                    let v = s.qkv + t * qkvDim
-                    if let b = w.qkvBias { VectorOps.add(b, into: v, qkvDim) }
-                    let cos = cosTable + t * half, sin = sinTable + t * half
-                    for h in 0..<(c.heads + c.kvHeads) {
-                        let x = v + h * hd
-                        if let qn = w.qNorm, let kn = w.kNorm {
-                            RMSNorm.apply(x, weight: h < c.heads ? qn : kn, eps: c.normEps, into: x, hd)
-                        }
-                        RoPE.apply(x, headDim: hd, layout: c.ropeLayout, cos: cos, sin: sin)
-                    }
-                    let row = Int(s.tokenRows[t]), pos = Int(s.positions[t])
-                    for h in 0..<c.kvHeads {
-                        let off = cache.offset(layer: l, row: row, kvHead: h) + pos * hd
-                        (cache.keys + off).update(from: v + qDim + h * hd, count: hd)
-                        (cache.values + off).update(from: v + qDim + c.kvDim + h * hd, count: hd)
-                    }
-                }
-            }
+            Parallel.forRanges(n, costPerItem: qkvDim * 4, PrepareQKV(
+                config: c, layer: l, weights: w, cache: cache, scratch: s, cos: cosTable, sin: sinTable))
         }
 
         ForwardProfile.measure(.attention) {
@@ -228,12 +206,8 @@ public final class Transformer: @unchecked Sendable {
         }
         let kind = c.activation
         ForwardProfile.measure(.activation) {
-            Parallel.forRanges(n, costPerItem: ffn * 8) { range in
-                for t in range {
-                    let gu = s.gateUp + t * 2 * ffn
-                    Activation.gated(kind, gate: gu, up: gu + ffn, into: s.hidden + t * ffn, ffn)
-                }
-            }
+            Parallel.forRanges(n, costPerItem: ffn * 8, GatedActivation(
+                kind: kind, gateUp: s.gateUp, hidden: s.hidden, ffn: ffn))
         }
         ForwardProfile.measure(.downProduct) {
             if let post = w.postFfnNorm {
@@ -249,13 +223,9 @@ public final class Transformer: @unchecked Sendable {
     /// x[t] += RMSNorm(y[t]) — gemma3's sandwich norm before the residual add (y is overwritten).
     private func addNormalized(_ y: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>,
                                into x: UnsafeMutablePointer<Float>, tokens n: Int) {
-        let dim = config.dim, eps = config.normEps
-        Parallel.forRanges(n, costPerItem: dim * 2) { range in
-            for t in range {
-                RMSNorm.apply(y + t * dim, weight: weight, eps: eps, into: y + t * dim, dim)
-                VectorOps.add(y + t * dim, into: x + t * dim, dim)
-            }
-        }
+        let dim = config.dim
+        Parallel.forRanges(n, costPerItem: dim * 2, AddNormalized(
+            y: y, weight: weight, eps: config.normEps, x: x, dim: dim))
     }
 }
 
