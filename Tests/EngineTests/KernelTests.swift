@@ -117,10 +117,10 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(VectorOps.argmax(long, 100), 16)
     }
 
-    /// The split and sliced products (1 row → sgemv, few rows → ≤ 64-feature slices, many rows →
+    /// The split and sliced products (1 row → sgemv, few rows → ≤ 64-feature slices and k-parts, many rows →
     /// one sgemm per core) against a Double loop, with strides and accumulation.
     func testLinearMatchesNaiveProduct() {
-        for (rows, k, n) in [(1, 96, 200), (3, 64, 1000), (16, 576, 1000), (70, 130, 333), (2, 8, 8)] {
+        for (rows, k, n) in [(1, 96, 200), (3, 64, 1000), (16, 576, 1000), (16, 4864, 80), (32, 1536, 100), (70, 130, 333), (2, 8, 8)] {
             let xStride = k + 3, yStride = n + 5
             let x = (0..<(rows * xStride)).map { Float(Foundation.sin(Double($0) * 0.37)) }
             let w = (0..<(n * k)).map { Float(Foundation.cos(Double($0) * 0.11)) }
