@@ -22,8 +22,7 @@ extension Transformer {
     public func generate(prefix: PrefixCache, suffixes: [[Int32]], maxNewTokens: Int,
                          stopTokenIDs: Set<Int32> = [],
                          stopCondition: ((Int, [Int32]) -> Bool)? = nil) -> [[Int32]] {
-        check(prefix.cache.layers == config.layers && prefix.cache.headDim == config.headDim,
-              "generate(prefix:): the prefix was computed by another model")
+        check(prefix.model == ObjectIdentifier(self), "generate(prefix:): the prefix was computed by another model")
         guard !suffixes.isEmpty else { return [] }
         guard maxNewTokens > 0 else { return suffixes.map { _ in [] } }
         let p = prefix.tokens.count
@@ -97,6 +96,7 @@ private struct ArgmaxRows: RangeRegion {
 /// `Transformer.generate(prefix:suffixes:…)` copies its keys and values into every row.
 public final class PrefixCache: @unchecked Sendable {
     public let tokens: [Int32]
+    let model: ObjectIdentifier
     let cache: KVCache
     /// Logits after the prefix's last token.
     let logits: UnsafeMutablePointer<Float>
@@ -104,10 +104,13 @@ public final class PrefixCache: @unchecked Sendable {
     public init(model: Transformer, tokens: [Int32]) {
         check(!tokens.isEmpty, "PrefixCache needs at least one token")
         self.tokens = tokens
+        self.model = ObjectIdentifier(model)
         cache = model.makeCache(rows: 1, capacity: tokens.count)
         let out = model.prefill(tokens: [tokens], cache: cache)
         logits = allocateFloats(out.vocabSize)
         logits.update(from: out[0].baseAddress!, count: out.vocabSize)
+        // Only the keys and values are needed from now on.
+        cache.scratch.freeTokenBuffers()
     }
 
     deinit { logits.deallocate() }

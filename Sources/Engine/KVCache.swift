@@ -166,7 +166,8 @@ final class ForwardScratch {
         tokenCapacity = t
     }
 
-    private func freeTokenBuffers() {
+    /// Frees the per-token buffers (a later forward reserves them again).
+    func freeTokenBuffers() {
         guard tokenCapacity > 0 else { return }
         for p in [x, normed, qkv, attn, proj, gateUp, hidden, ropeCos, ropeSin, localCos, localSin] {
             p!.deallocate()
