@@ -54,9 +54,7 @@ public enum EngineBenchmark {
                                                                 steps: decodeSteps, repeats: repeats),
             peakRSSBytes: peakRSSBytes(),
             prefillProfile: profile { _ = prefillTokensPerSecond(model, tokens: prefillTokens, repeats: 1) },
-            decodeBatch16Profile: profile {
-                _ = decodeTokensPerSecond(model, batch: 16, context: decodeContext, steps: decodeSteps, repeats: 1)
-            })
+            decodeBatch16Profile: decodeProfile(model, batch: 16, context: decodeContext, steps: decodeSteps))
     }
 
     /// Runs `body` with phase timing on and returns each phase's share of the measured time.
@@ -65,6 +63,17 @@ public enum EngineBenchmark {
         ForwardProfile.enabled = true
         body()
         ForwardProfile.enabled = false
+        return profileShares()
+    }
+
+    /// Phase shares of the decode steps alone (the prefill before them not counted).
+    public static func decodeProfile(_ model: Transformer, batch: Int, context: Int, steps: Int) -> [String: Double] {
+        ForwardProfile.reset()
+        _ = decode(model, batch: batch, context: context, steps: steps, repeats: 1, profile: true)
+        return profileShares()
+    }
+
+    private static func profileShares() -> [String: Double] {
         let total = ForwardProfile.seconds.reduce(0, +)
         var shares: [String: Double] = [:]
         for phase in ForwardProfile.Phase.allCases {
@@ -118,6 +127,11 @@ public enum EngineBenchmark {
     /// `context`-token prompt, over `steps` decode steps (prefill not timed).
     public static func decodeTokensPerSecond(_ model: Transformer, batch: Int, context: Int, steps: Int,
                                              repeats: Int = 3) -> Double {
+        decode(model, batch: batch, context: context, steps: steps, repeats: repeats, profile: false)
+    }
+
+    private static func decode(_ model: Transformer, batch: Int, context: Int, steps: Int, repeats: Int,
+                               profile: Bool) -> Double {
         let prompts = (0..<batch).map { syntheticTokens(count: context, vocab: model.config.vocabSize, seed: UInt64($0 + 7)) }
         let cache = model.makeCache(rows: batch, capacity: context + steps)
         let rows = Array(0..<batch)
@@ -126,6 +140,7 @@ public enum EngineBenchmark {
         for _ in 0..<max(1, repeats) {
             cache.reset()
             var logits = model.prefill(tokens: prompts, cache: cache)
+            ForwardProfile.enabled = profile
             let t0 = now()
             for _ in 0..<steps {
                 for i in 0..<batch { next[i] = logits.argmax(i) }
@@ -133,6 +148,7 @@ public enum EngineBenchmark {
                                    token: { i, _ in next[i] })
             }
             best = min(best, now() - t0)
+            ForwardProfile.enabled = false
         }
         return Double(batch * steps) / best
     }

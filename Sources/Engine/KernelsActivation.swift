@@ -8,7 +8,7 @@ import Foundation
 enum Activation {
     /// e^x, Cephes-style: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^n from
     /// the exponent bits. Inputs are clamped to [-87, 88] (results stay normal and finite).
-    @inline(__always)
+    @_transparent  // @inline(__always) left it a call (SIMD16 passed through memory)
     static func exp(_ v: F16) -> F16 {
         var x = vmin(vmax(v, F16(repeating: -87)), F16(repeating: 88))
         // Adding 1.5·2²³ rounds t to the nearest integer n and leaves n in the low mantissa bits
