@@ -18,6 +18,9 @@ import Foundation
 ///   `WorkerPool` keeps one thread per extra core spinning briefly between regions (≈1 µs hand-off)
 ///   and sleeping when idle. Off Linux, `concurrentPerform` is the fallback.
 ///
+/// Other engine code (training, backward) should multiply through `Matmul` too: once the engine
+/// has run, OpenBLAS is single-threaded for the whole process.
+///
 /// Parallel regions do not nest: a region started inside another runs serially in its caller.
 /// Forward passes hold `Parallel.forwardLock`, so two forwards in one process take turns.
 ///
@@ -26,8 +29,11 @@ import Foundation
 /// which heap-allocates on every call — ~200 allocations per decode step. Structs keep the decode
 /// loop free of allocations.
 public enum Parallel {
-    /// Cores the engine uses (all the process may run on).
-    public static let cores: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Cores the engine uses: all the process may run on, or `FTLAB_THREADS` when set.
+    public static let cores: Int = {
+        if let v = ProcessInfo.processInfo.environment["FTLAB_THREADS"], let n = Int(v), n > 0 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
     /// Serialises forward passes.
     static let forwardLock = NSLock()
