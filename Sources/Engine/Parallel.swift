@@ -149,7 +149,13 @@ final class WorkerPool: @unchecked Sendable {
             if sleepers > 0 { pthread_cond_broadcast(wakeup) }
             pthread_mutex_unlock(mutex)
             p.pointee.run(worker: 0, workers: workers)
-            while pending.load(ordering: .acquiring) > 0 {}
+            // Yield now and then: if a worker was descheduled (more threads than free cores),
+            // spinning would keep it off this core for a whole time slice.
+            var spins = 0
+            while pending.load(ordering: .acquiring) > 0 {
+                spins += 1
+                if spins & 255 == 0 { sched_yield() }
+            }
             context = nil
         }
         busy.store(false, ordering: .releasing)
@@ -162,6 +168,7 @@ final class WorkerPool: @unchecked Sendable {
             var deadline = 0.0
             while generation.load(ordering: .acquiring) == seen {
                 spins += 1
+                if spins & 255 == 0 { sched_yield() }
                 if spins & 1023 == 0 {
                     let now = Self.now()
                     if deadline == 0 {
