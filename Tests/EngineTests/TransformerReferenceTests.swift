@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+@testable import Engine
+
+/// The three study models against the transformers fp32 reference numbers in
+/// `../shared/reference/<key>.json` (see that folder's README for how they were made).
+/// Skipped when a model file is absent (`Scripts/fetch-models`).
+final class TransformerReferenceTests: XCTestCase {
+    func testSmolLM2MatchesReference() throws { try checkModel("smollm2-135m-instruct", eos: 2) }
+    func testGemma3MatchesReference() throws { try checkModel("gemma3-270m", eos: 1) }
+    func testQwen2MatchesReference() throws { try checkModel("qwen2.5-coder-0.5b-instruct", eos: 151_645) }
+
+    private func checkModel(_ key: String, eos: Int32) throws {
+        let path = try TestModels.require(key)
+        let reference = try ReferenceNumbers(key: key)
+        let model = try Transformer(ggufPath: path)
+
+        // Last-position logits of P1.
+        let logits = model.logits(tokens: reference.promptTokenIDs)
+        XCTAssertEqual(logits.count, reference.vocabSize, key)
+        let top10 = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }.prefix(10)
+        XCTAssertEqual(Array(top10), reference.top10IDs, "\(key): top-10 ids")
+        var worst = 0.0
+        for (id, expected) in zip(reference.top10IDs, reference.top10Logits) {
+            worst = max(worst, relativeDifference(logits[id], expected))
+        }
+        for (id, expected) in reference.logitsOfIDs0to15.enumerated() {
+            worst = max(worst, relativeDifference(logits[id], expected))
+        }
+        XCTAssertLessThan(worst, 1e-3, "\(key): max relative logit difference")
+        let mean = logits.reduce(0.0) { $0 + Double($1) } / Double(logits.count)
+        let std = (logits.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(logits.count)).squareRoot()
+        XCTAssertLessThan(abs(mean - reference.mean) / max(abs(reference.mean), 1), 1e-4, "\(key): mean")
+        XCTAssertLessThan(abs(std - reference.std) / max(abs(reference.std), 1), 1e-4, "\(key): std")
+
+        // 48 greedy tokens, compared up to the first step whose top-1 margin is a near-tie.
+        let generated = model.generate(prompts: [reference.promptTokenIDs], maxNewTokens: reference.greedyIDs.count,
+                                       stopTokenIDs: [eos])[0]
+        let comparable = reference.comparableGreedySteps
+        XCTAssertEqual(Array(generated.prefix(comparable)), Array(reference.greedyIDs.prefix(comparable)),
+                       "\(key): greedy continuation (first \(comparable) steps)")
+        print("[reference] \(key): max relative logit diff \(worst), mean \(mean) vs \(reference.mean), "
+              + "std \(std) vs \(reference.std), greedy \(zip(generated, reference.greedyIDs).prefix { $0 == $1 }.count)"
+              + "/\(reference.greedyIDs.count) identical (\(comparable) comparable)")
+
+        // Batching with left padding and a shared prefix give the same tokens as batch-1 runs.
+        let p = reference.promptTokenIDs
+        let prompts = [p, Array(p.prefix(17)), Array(p.prefix(30))]
+        let batched = model.generate(prompts: prompts, maxNewTokens: 12, stopTokenIDs: [eos])
+        XCTAssertEqual(batched[0], Array(generated.prefix(12)), "\(key): batched row 0")
+        for i in 1..<prompts.count {
+            XCTAssertEqual(batched[i], model.generate(prompts: [prompts[i]], maxNewTokens: 12, stopTokenIDs: [eos])[0],
+                           "\(key): batched row \(i)")
+        }
+        let prefix = PrefixCache(model: model, tokens: Array(p.prefix(12)))
+        let viaPrefix = model.generate(prefix: prefix, suffixes: prompts.map { Array($0.dropFirst(12)) },
+                                       maxNewTokens: 12, stopTokenIDs: [eos])
+        XCTAssertEqual(viaPrefix, batched, "\(key): shared-prefix generation")
+    }
+
+    private func relativeDifference(_ a: Float, _ b: Double) -> Double {
+        abs(Double(a) - b) / max(abs(b), 1)
+    }
+}
+
+/// The parts of a reference JSON these tests use.
+struct ReferenceNumbers {
+    let promptTokenIDs: [Int32]
+    let top10IDs: [Int]
+    let top10Logits: [Double]
+    let logitsOfIDs0to15: [Double]
+    let mean: Double
+    let std: Double
+    let vocabSize: Int
+    let greedyIDs: [Int32]
+    let greedyMargins: [Double]
+    let greedyTop1: [Double]
+
+    /// `../shared/reference`, found from this file's path (Tests/EngineTests/ → repository root).
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/reference")
+    }
+
+    init(key: String) throws {
+        let url = Self.directory.appendingPathComponent("\(key).json")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("reference numbers \(url.path) are absent")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let p1 = json["P1"] as! [String: Any]
+        let greedy = p1["greedy"] as! [String: Any]
+        func doubles(_ v: Any?) -> [Double] { (v as! [NSNumber]).map(\.doubleValue) }
+        func ints(_ v: Any?) -> [Int] { (v as! [NSNumber]).map(\.intValue) }
+        promptTokenIDs = ints(p1["prompt_token_ids"]).map(Int32.init)
+        top10IDs = ints(p1["top10_next_token_ids"])
+        top10Logits = doubles(p1["top10_next_token_logits"])
+        logitsOfIDs0to15 = doubles(p1["last_logits_token_ids_0_15"])
+        mean = (p1["last_logits_mean"] as! NSNumber).doubleValue
+        std = (p1["last_logits_std_population"] as! NSNumber).doubleValue
+        vocabSize = (p1["vocab_size_of_logits"] as! NSNumber).intValue
+        greedyIDs = ints(greedy["new_token_ids"]).map(Int32.init)
+        greedyMargins = doubles(greedy["step_top1_minus_top2"])
+        greedyTop1 = doubles(greedy["step_top1_logit"])
+    }
+
+    /// Steps before the first near-tie (margin < 1e-3 of the top-1 logit): from there on a correct
+    /// implementation may legitimately pick the other token and diverge.
+    var comparableGreedySteps: Int {
+        for i in greedyMargins.indices where greedyMargins[i] < 1e-3 * max(abs(greedyTop1[i]), 1) {
+            return i
+        }
+        return greedyIDs.count
+    }
+}
