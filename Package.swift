@@ -30,10 +30,10 @@ let package = Package(
         .target(name: "QueryLanguage"),
         .target(name: "Reports"),
         .target(name: "Console", dependencies: [
-            "CReadline", "QueryLanguage", "Reports", "Store", "Experiments",
+            "CReadline", "QueryLanguage", "Reports", "Store", "Experiments", "Engine",
         ]),
         .executableTarget(name: "ftlab", dependencies: [
-            "Console",
+            "Console", "Engine", "Experiments", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

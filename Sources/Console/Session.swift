@@ -21,9 +21,13 @@ public final class Session {
 
     public var shouldQuit: Bool { quitRequested }
 
-    public init(databasePath: String, output: TextSink, errors: TextSink) throws {
-        self.store = try ResultsStore(path: databasePath)
-        self.databasePath = databasePath
+    public convenience init(databasePath: String, output: TextSink, errors: TextSink) throws {
+        try self.init(store: ResultsStore(path: databasePath), output: output, errors: errors)
+    }
+
+    public init(store: ResultsStore, output: TextSink, errors: TextSink) throws {
+        self.store = store
+        self.databasePath = store.path
         self.terminal = output
         self.errors = errors
     }

@@ -13,7 +13,7 @@ struct Ftlab: ParsableCommand {
         `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
         Type .help in the REPL for the query language.
         """,
-        subcommands: [Shell.self],
+        subcommands: [Shell.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
         defaultSubcommand: Shell.self
     )
 }
@@ -23,6 +23,8 @@ struct DatabaseOption: ParsableArguments {
     var db: String?
 
     var path: String { ResultsStore.resolvePath(flag: db, environment: ProcessInfo.processInfo.environment) }
+
+    func open() throws -> ResultsStore { try ResultsStore(path: path) }
 }
 
 struct Shell: ParsableCommand {

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Console
+import Experiments
+import Foundation
+import Store
+
+/// `ftlab models [list|pull KEY…|add PATH]`.
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "List, fetch and register models.",
+        subcommands: [List.self, Pull.self, Add.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Registered models, then catalog models not yet fetched.")
+        @OptionGroup var database: DatabaseOption
+
+        func run() throws {
+            let store = try database.open()
+            let session = try Session(store: store, output: StandardOutputSink(), errors: StandardOutputSink(.standardError))
+            session.execute("models select model, family, params, format, path, hash")
+            let registered = Set(try store.models().map(\.key))
+            let fetcher = ModelFetcher(home: ModelFetcher.defaultHome())
+            let missing = ModelCatalog.models.filter { !registered.contains($0.key) }
+            if !missing.isEmpty {
+                print("\nIn the catalog, not registered here (ftlab models pull KEY):")
+                for m in missing {
+                    print("  \(m.key)  \(m.family)  \(m.bytes / 1_000_000) MB\(fetcher.isPresent(m) ? "  (file present)" : "")")
+                }
+            }
+        }
+    }
+
+    struct Pull: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch catalog models into $FTLAB_HOME (default ~/.cache/ftlab), verify size and sha256, register them.")
+        @OptionGroup var database: DatabaseOption
+        @Flag(help: "Every catalog model.") var all = false
+        @Argument(help: "Catalog keys.") var keys: [String] = []
+
+        func run() throws {
+            let names = all ? ModelCatalog.models.map(\.key) : keys
+            guard !names.isEmpty else { throw ValidationError("name a model (\(ModelCatalog.models.map(\.key).joined(separator: ", "))) or --all") }
+            let store = try database.open()
+            let fetcher = ModelFetcher(home: ModelFetcher.defaultHome())
+            for name in names {
+                guard let model = ModelCatalog.model(name) else {
+                    throw ValidationError("unknown model '\(name)'; the catalog has \(ModelCatalog.models.map(\.key).joined(separator: ", "))")
+                }
+                let url = try fetcher.fetch(model)
+                let record = try ModelRegistration.registerGGUF(at: url, key: model.key, sha256: model.sha256, in: store)
+                print("\(record.key): \(record.family), \(record.params) parameters, \(url.path)")
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a GGUF file already on this machine.")
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "Key to register it under (default: the file name).") var key: String?
+        @Argument(help: "Path to a .gguf file.") var path: String
+
+        func run() throws {
+            let store = try database.open()
+            let record = try ModelRegistration.registerGGUF(at: URL(fileURLWithPath: path), key: key, in: store)
+            print("\(record.key): \(record.family), \(record.params) parameters, sha256 \(record.sha256)")
+        }
+    }
+}
