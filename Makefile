@@ -1,19 +1,20 @@
 # The two commands: `make run` (the REPL, release build) and `make test` (the whole test suite).
-SWIFT_TEST_FLAGS ?= -c release -Xswiftc -enable-testing
+# Tests run in release (numeric code is 10–50× slower in debug); building ftlab with the same
+# flags as the tests lets the two share one build.
+TEST_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: run test build models
-run: build
+.PHONY: run test build models setup
+setup:
+	@Scripts/setup
+
+run: setup
+	swift build -c release --product ftlab
 	./.build/release/ftlab $(ARGS)
 
-build:
-	@Scripts/setup
-	swift build -c release --product ftlab
-
-# Real-model tests need the three GGUF files (about 850 MB, cached in $$FTLAB_HOME).
-models:
-	@Scripts/setup
-	Scripts/fetch-models
+# Real-model tests need the three GGUF files (about 850 MB, fetched once into $$FTLAB_HOME).
+models: setup
+	swift build $(TEST_FLAGS) --product ftlab
+	FTLAB_BIN=.build/release/ftlab Scripts/fetch-models
 
 test: models
-	swift build -c release --product ftlab
-	swift test $(SWIFT_TEST_FLAGS)
+	swift test $(TEST_FLAGS)

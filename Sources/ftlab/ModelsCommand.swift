@@ -35,18 +35,23 @@ struct ModelsCommand: ParsableCommand {
             abstract: "Fetch catalog models into $FTLAB_HOME (default ~/.cache/ftlab), verify size and sha256, register them.")
         @OptionGroup var database: DatabaseOption
         @Flag(help: "Every catalog model.") var all = false
+        @Flag(help: "Only fetch and verify; do not record the models in the database.") var noRegister = false
         @Argument(help: "Catalog keys.") var keys: [String] = []
 
         func run() throws {
             let names = all ? ModelCatalog.models.map(\.key) : keys
             guard !names.isEmpty else { throw ValidationError("name a model (\(ModelCatalog.models.map(\.key).joined(separator: ", "))) or --all") }
-            let store = try database.open()
+            let store = noRegister ? nil : try database.open()
             let fetcher = ModelFetcher(home: ModelFetcher.defaultHome())
             for name in names {
                 guard let model = ModelCatalog.model(name) else {
                     throw ValidationError("unknown model '\(name)'; the catalog has \(ModelCatalog.models.map(\.key).joined(separator: ", "))")
                 }
                 let url = try fetcher.fetch(model)
+                guard let store else {
+                    print("\(model.key): present and verified at \(url.path)")
+                    continue
+                }
                 let record = try ModelRegistration.registerGGUF(at: url, key: model.key, sha256: model.sha256, in: store)
                 print("\(record.key): \(record.family), \(record.params) parameters, \(url.path)")
             }
