@@ -122,6 +122,6 @@ extension SHA256 {
         defer { try? handle.close() }
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { hasher.update(chunk) }
-        return hex(hasher.finalize())
+        return hexString(hasher.finalize())   // (`hex(_:)` would hash the digest again)
     }
 }
