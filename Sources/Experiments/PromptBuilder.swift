@@ -1,3 +1,4 @@
+import Engine
 /// Builds generation prompts for a split from a shot pool (normally the task's train split).
 /// A question never appears among its own shots: shots are compared by question text, so this
 /// holds even when the pool is another copy of the evaluated split.

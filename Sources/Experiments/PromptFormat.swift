@@ -1,3 +1,4 @@
+import Engine
 /// How a generation prompt is written. Raw values are what runs record as `prompt_format`.
 public enum PromptFormat: String, Sendable, CaseIterable {
     /// lm-evaluation-harness `gsm8k`: `Question: {q}\nAnswer:`, target ` {solution}`, shots

@@ -1,3 +1,4 @@
+import Engine
 /// One synthetic problem: a start value, then `steps` operations, each one sentence of the
 /// question and one equation line of the solution.
 struct SyntheticProblem {

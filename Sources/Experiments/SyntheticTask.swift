@@ -1,3 +1,4 @@
+import Engine
 /// Parameters of the built-in `synthetic` task.
 public struct SyntheticConfig: Equatable, Sendable {
     public var seed: UInt64

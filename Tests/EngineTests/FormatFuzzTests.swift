@@ -88,9 +88,9 @@ final class FormatFuzzTests: XCTestCase {
         let clock = ContinuousClock(), start = clock.now
         for index in 0..<Self.casesPerFormat {
             var bytes = seed
-            for _ in 0..<(1 + mutator.rng.below(3)) {
+            for _ in 0..<(1 + mutator.rng.next(below: 3)) {
                 // Half the mutations aim at a recorded field; the rest are anywhere.
-                if mutator.rng.below(2) == 0, let f = fields.randomElement(using: &mutator.rng) {
+                if mutator.rng.next(below: 2) == 0, let f = fields.randomElement(using: &mutator.rng) {
                     mutator.overwriteField(&bytes, offset: f.offset, size: f.size)
                 } else {
                     mutator.mutateGeneric(&bytes)
@@ -148,7 +148,7 @@ final class FormatFuzzTests: XCTestCase {
         newJSON.replaceSubrange(start..<end, with: Array(replacement.utf8))
         var out = bytes
         out.replaceSubrange(8..<(8 + n), with: newJSON)
-        if m.rng.below(4) != 0 {  // keep the length consistent most of the time
+        if m.rng.next(below: 4) != 0 {  // keep the length consistent most of the time
             let newN = UInt64(newJSON.count)
             for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: newN >> (8 * UInt64(i))) }
         }
@@ -191,12 +191,12 @@ final class FormatFuzzTests: XCTestCase {
             var bytes = seed
             // Mostly a single mutation: this format is strict (tensors must tile the data
             // exactly), so stacked mutations rarely leave a file that gets past the header.
-            for _ in 0..<(mutator.rng.below(4) == 0 ? 2 + mutator.rng.below(2) : 1) {
-                switch mutator.rng.below(5) {
+            for _ in 0..<(mutator.rng.next(below: 4) == 0 ? 2 + mutator.rng.next(below: 2) : 1) {
+                switch mutator.rng.next(below: 5) {
                 case 0, 1: Self.mutateJSONToken(&bytes, &mutator)
                 case 2: mutator.overwriteField(&bytes, offset: 0, size: 8)  // the header length
                 case 3 where bytes.count >= 32:  // last 32 bytes = the seed's tensor data: values change
-                    let at = bytes.count - 32 + mutator.rng.below(32)
+                    let at = bytes.count - 32 + mutator.rng.next(below: 32)
                     bytes[at] = UInt8(truncatingIfNeeded: mutator.rng.next())
                 default: mutator.mutateGeneric(&bytes)
                 }

@@ -133,8 +133,8 @@ struct TinyModel {
         }
         config = c
         var rng = SplitMix64(seed: seed)
-        func random(_ n: Int, _ scale: Double) -> [Double] { (0..<n).map { _ in (rng.nextUnit() * 2 - 1) * scale } }
-        func norm(_ n: Int) -> [Double] { (0..<n).map { _ in 1 + (rng.nextUnit() * 2 - 1) * 0.3 } }
+        func random(_ n: Int, _ scale: Double) -> [Double] { (0..<n).map { _ in (rng.nextDouble() * 2 - 1) * scale } }
+        func norm(_ n: Int) -> [Double] { (0..<n).map { _ in 1 + (rng.nextDouble() * 2 - 1) * 0.3 } }
         hf["token_embd.weight"] = random(c.vocabSize * c.dim, family == .gemma3 ? 0.2 : 1)
         if !c.tiedEmbeddings { hf["output.weight"] = random(c.vocabSize * c.dim, 0.5) }
         hf["output_norm.weight"] = norm(c.dim)
@@ -283,17 +283,4 @@ struct TinyModel {
         let head = w(c.tiedEmbeddings ? "token_embd.weight" : "output.weight")
         return x.map { matvec(head, rmsnorm($0, w("output_norm.weight")), rows: c.vocabSize) }
     }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Store
 
 /// A small, deterministic results database: 3 models × 5 methods × 2 seeds of gsm8k/test

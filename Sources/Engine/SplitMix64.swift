@@ -1,8 +1,10 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): the only source of randomness in Experiments, so that
-/// a seed fixes every synthetic problem and every k-shot draw on any platform and Swift version.
-/// It deliberately does not conform to `RandomNumberGenerator`: the standard library's
-/// `random(in:using:)` algorithms are not promised to stay the same across releases.
-public struct SplitMix64: Sendable, Equatable {
+/// SplitMix64 (Steele, Lea & Flood 2014): ftlab's one source of randomness, so that a seed fixes
+/// every synthetic problem, k-shot draw, adapter initialisation and shuffle on any platform and
+/// Swift version. Stored results use only the mappings below (`next(below:)`, `nextDouble()`,
+/// `pick`): the standard library's `random(in:using:)` algorithms, available through the
+/// `RandomNumberGenerator` conformance, are not promised to stay the same across releases, so
+/// only tests (fuzzing) use them.
+public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -18,7 +20,8 @@ public struct SplitMix64: Sendable, Equatable {
         return SplitMix64.finalize(state)
     }
 
-    static func finalize(_ x: UInt64) -> UInt64 {
+    /// The SplitMix64 output mix, also a good 64-bit hash of a single word.
+    public static func finalize(_ x: UInt64) -> UInt64 {
         var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -41,4 +44,7 @@ public struct SplitMix64: Sendable, Equatable {
     }
 
     public mutating func pick<T>(_ items: [T]) -> T { items[next(below: items.count)] }
+
+    /// Uniform in [0, 1) from the top 53 bits.
+    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
