@@ -16,7 +16,7 @@ extension Session {
             guard let text = HelpText.text(for: argument.isEmpty ? nil : argument, fields: fields) else {
                 throw ConsoleError(".help: no topic '\(argument)'; topics: \(HelpText.topics.joined(separator: ", "))")
             }
-            terminal.write(text)
+            terminal.write(text.hasSuffix("\n") ? text : text + "\n")
         case ".tables":
             emit(try store.tableNames().joined(separator: "\n") + "\n")
         case ".schema":

@@ -43,42 +43,62 @@ public final class Session {
         defer {
             if timer { terminal.write(String(format: "Run Time: %.3f s\n", Date().timeIntervalSince(started))) }
         }
-        if trimmed.hasPrefix(".") {
-            // `.mode csv; runs …` (handy with -c): a dot-command ends at the first ';' outside
-            // quotes — except `.sql`, whose SQL is the rest of the line.
-            let (command, rest) = trimmed.lowercased().hasPrefix(".sql") ? (trimmed, "") : Self.splitAtSemicolon(trimmed)
+        // A line holds statements and dot-commands separated by ';' (handy with -c:
+        // `.mode csv; runs …`). `.sql` takes the rest of the line: its SQL may contain ';'.
+        for segment in Self.segments(of: text) {
+            let body = segment.text.trimmingCharacters(in: .whitespaces)
+            if body.isEmpty { continue }
+            if body.hasPrefix(".") {
+                let isSQL = body.lowercased().hasPrefix(".sql")
+                let command = isSQL ? String(text[segment.start...]).trimmingCharacters(in: .whitespaces) : body
+                do {
+                    try runDotCommand(command)
+                } catch {
+                    report(error, origin: origin, line: line)
+                    return false
+                }
+                if isSQL || quitRequested { return true }
+                continue
+            }
+            // Pad with spaces so the parser's columns are the columns of the whole line.
+            let offset = text.distance(from: text.startIndex, to: segment.start)
             do {
-                try runDotCommand(command)
+                for command in try QueryParser.parse(String(repeating: " ", count: offset) + segment.text, line: line) {
+                    try run(command)
+                }
+            } catch let error as QueryError {
+                let rendered = error.rendered(source: text, origin: origin)
+                errors.write(rendered.hasSuffix("\n") ? rendered : rendered + "\n")
+                return false
             } catch {
                 report(error, origin: origin, line: line)
                 return false
             }
-            return rest.isEmpty || execute(rest, origin: origin, line: line)
         }
-        do {
-            let commands = try QueryParser.parse(text, line: line)
-            for command in commands { try run(command) }
-            return true
-        } catch let error as QueryError {
-            let rendered = error.rendered(source: text, origin: origin)
-            errors.write(rendered.hasSuffix("\n") ? rendered : rendered + "\n")
-            return false
-        } catch {
-            report(error, origin: origin, line: line)
-            return false
-        }
+        return true
     }
 
-    /// Splits at the first ';' that is not inside quotes.
-    static func splitAtSemicolon(_ text: String) -> (String, String) {
+    /// The parts of a line between ';' outside quotes, with where each starts.
+    static func segments(of text: String) -> [(start: String.Index, text: Substring)] {
+        var result: [(String.Index, Substring)] = []
         var quote: Character?
+        var escaped = false
+        var start = text.startIndex
         for i in text.indices {
             let c = text[i]
-            if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c } else if c == ";" {
-                return (text[..<i].trimmingCharacters(in: .whitespaces), String(text[text.index(after: i)...]).trimmingCharacters(in: .whitespaces))
+            if let q = quote {
+                // Inside quotes the query language takes backslash escapes ('\'', "\"");
+                // a doubled quote closes and reopens, which needs no special case here.
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == ";" {
+                result.append((start, text[start..<i]))
+                start = text.index(after: i)
             }
         }
-        return (text, "")
+        result.append((start, text[start...]))
+        return result
     }
 
     /// Runs every line of a script, stopping at the first error. Returns false if one failed.

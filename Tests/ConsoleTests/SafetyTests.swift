@@ -79,4 +79,18 @@ final class SafetyTests: XCTestCase {
         XCTAssertEqual(f.session.databasePath, f.databasePath)
         XCTAssertTrue(f.run("runs limit 1").out.contains("tiny-135m"))
     }
+
+    /// Statements and dot-commands share a line through ';'; an error in a later statement
+    /// points at its column in the whole line.
+    func testMixedLineRunsInOrderAndPointsAtTheRightColumn() throws {
+        let f = try SessionFixture()
+        let ok = f.run("count by method; .mode csv; models select model")
+        XCTAssertTrue(ok.ok, ok.err)
+        XCTAssertTrue(ok.out.contains("zero_shot"), ok.out)
+        let csvPart = try XCTUnwrap(ok.out.range(of: "model\r\n")).lowerBound
+        XCTAssertEqual(Set(CSVParser.parse(String(ok.out[csvPart...])).dropFirst().map(\.[0])), ["tiny-135m", "mid-270m", "big-500m"])
+        let bad = f.run("models; runs where acuracy > 0.1")
+        XCTAssertFalse(bad.ok)
+        XCTAssertTrue(bad.err.contains(" --> 1:20"), bad.err)
+    }
 }
