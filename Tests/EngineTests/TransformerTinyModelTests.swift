@@ -132,7 +132,7 @@ struct TinyModel {
                             localRopeBase: 10_000, slidingWindow: 4, globalLayerInterval: 3, attentionScale: 0.3)
         }
         config = c
-        var rng = SplitMix64(seed: seed)
+        var rng = TinySplitMix64(seed: seed)
         func random(_ n: Int, _ scale: Double) -> [Double] { (0..<n).map { _ in (rng.nextUnit() * 2 - 1) * scale } }
         func norm(_ n: Int) -> [Double] { (0..<n).map { _ in 1 + (rng.nextUnit() * 2 - 1) * 0.3 } }
         hf["token_embd.weight"] = random(c.vocabSize * c.dim, family == .gemma3 ? 0.2 : 1)
@@ -285,7 +285,7 @@ struct TinyModel {
     }
 }
 
-struct SplitMix64 {
+struct TinySplitMix64 {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
