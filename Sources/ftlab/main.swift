@@ -13,7 +13,7 @@ struct Ftlab: ParsableCommand {
         `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
         Type .help in the REPL for the query language.
         """,
-        subcommands: [Shell.self],
+        subcommands: [Shell.self, Eval.self],
         defaultSubcommand: Shell.self
     )
 }

@@ -26,6 +26,9 @@ public struct EvalModel: @unchecked Sendable {
                                              parameters: config.parameterCount, path: spec.modelPath))
     }
 
+    /// Recorded with every run (bump when generation or scoring changes outputs).
+    public static let engineVersion = "ftlab-engine 0.1"
+
     /// Token ids that end a row: EOS and the end-of-turn markers the vocabulary has.
     var stopTokenIDs: Set<Int32> {
         var ids = Set<Int32>()
