@@ -23,6 +23,9 @@ enum HelpText {
       predictions of run N [where …]
       accuracy by FIELD[, FIELD]    pivot: mean accuracy over seeds, with n
       count by FIELD[, FIELD]       pivot: number of runs
+      eval MODEL on TASK [split S] [shots K] [fixed] [chat] [limit N] [seed S] [max-tokens T]
+                                    evaluate a model; every prediction is stored (Ctrl-C keeps them)
+      resume run N                  finish an interrupted evaluation run
 
     Help topics: .help queries | fields | pivots | dot | examples
     Dot-commands: .help dot      Quit: .quit or Ctrl-D      Abandon a line: Ctrl-C

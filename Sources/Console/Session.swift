@@ -163,6 +163,10 @@ public final class Session {
             let long = try select(QueryCompiler.compile(p))
             let shaped = PivotShaper.shape(long, metric: p.metric, mode: options.mode)
             print(shaped)
+        case .eval(let e):
+            try runEval(e)
+        case .resume(let id):
+            try resumeRun(Int64(id))
         }
     }
 

@@ -22,15 +22,7 @@ public final class LoadedModel {
 
     public var config: ModelConfig { transformer.config }
 
-    /// EOS plus the end-of-turn markers of chat templates, where the vocabulary has them.
-    public var stopTokenIDs: Set<Int32> {
-        var ids = Set<Int32>()
-        if let eos = tokenizer.eosID { ids.insert(eos) }
-        for marker in ["<|im_end|>", "<end_of_turn>", "<|endoftext|>"] {
-            if let id = tokenizer.id(forSpecial: marker) { ids.insert(id) }
-        }
-        return ids
-    }
+    public var stopTokenIDs: Set<Int32> { tokenizer.generationStopIDs }
 
     /// The token ids for `text`: plain (with the tokenizer's own BOS rule), or wrapped as one
     /// user turn of the model's chat template.
@@ -48,5 +40,18 @@ public final class LoadedModel {
         let prompt = try promptTokens(text, chat: chat)
         let out = transformer.generate(prompts: [prompt], maxNewTokens: maxNewTokens, stopTokenIDs: stopTokenIDs)[0]
         return (out, tokenizer.decode(out, skipSpecialTokens: true))
+    }
+}
+
+extension Tokenizer {
+    /// The ids that end a generated row: EOS plus the end-of-turn markers of chat templates,
+    /// where the vocabulary has them.
+    public var generationStopIDs: Set<Int32> {
+        var ids = Set<Int32>()
+        if let eos = eosID { ids.insert(eos) }
+        for marker in ["<|im_end|>", "<end_of_turn>", "<|endoftext|>"] {
+            if let id = id(forSpecial: marker) { ids.insert(id) }
+        }
+        return ids
     }
 }

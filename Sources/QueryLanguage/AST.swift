@@ -71,4 +71,8 @@ public enum Command: Equatable {
     case query(Query)
     case showRun(Int)
     case pivot(Pivot)
+    /// `eval MODEL on TASK …`: start an evaluation run.
+    case eval(EvalCommand)
+    /// `resume run N`: finish an interrupted run.
+    case resume(Int)
 }

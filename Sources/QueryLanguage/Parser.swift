@@ -31,7 +31,7 @@ public enum QueryParser {
 }
 
 struct StatementParser {
-    private let tokens: [Token]
+    let tokens: [Token]
     private var position = 0
     private let firstLine: Int
 
@@ -62,11 +62,19 @@ struct StatementParser {
             return .showRun(id)
         case "accuracy", "count":
             return .pivot(try parsePivot())
+        case "eval":
+            return .eval(try parseEval())
+        case "resume":
+            advance()
+            try expectKeyword("run", after: "`resume`")
+            let id = try positiveInteger("run id")
+            try expectEnd("end of statement after `resume run \(id)`")
+            return .resume(id)
         case "select":
             return .query(try parseSelectFirst())
         default:
             guard let source = Source(rawValue: word.lowercased()) else {
-                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select"]
+                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "resume"]
                 let hint = Suggestions.hint(word, among: candidates)
                 throw error("unknown source `\(word)`" + (hint.isEmpty ? " (expected \(Self.sourceList), `show run N`, `accuracy by …` or `count by …`)" : hint), first)
             }
@@ -366,11 +374,11 @@ struct StatementParser {
 
     // MARK: Token helpers
 
-    private var current: Token { tokens[position] }
+    var current: Token { tokens[position] }
 
     /// Moves past the current token; the final end token is never passed.
     @discardableResult
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let token = tokens[position]
         if !token.isEnd { position += 1 }
         return token
@@ -382,19 +390,19 @@ struct StatementParser {
         return true
     }
 
-    private mutating func expectKeyword(_ keyword: String, after context: String) throws {
+    mutating func expectKeyword(_ keyword: String, after context: String) throws {
         guard current.isKeyword(keyword) else {
             throw error("expected `\(keyword)` after \(context), got \(current.described)", current)
         }
         advance()
     }
 
-    private func expectEnd(_ expected: String) throws {
+    func expectEnd(_ expected: String) throws {
         guard current.isEnd else { throw error("expected \(expected), got \(current.described)", current) }
     }
 
     /// A positive integer that fits in `Int` (limits and run ids).
-    private mutating func positiveInteger(_ what: String) throws -> Int {
+    mutating func positiveInteger(_ what: String) throws -> Int {
         let token = current
         if case .word(let w) = token.kind, case .integer(let n)? = NumberLiteral.parse(w), n > 0 {
             advance()
@@ -403,7 +411,7 @@ struct StatementParser {
         throw error("\(what) must be a positive integer, got \(token.described)", token)
     }
 
-    private func error(_ message: String, _ token: Token) -> QueryError {
+    func error(_ message: String, _ token: Token) -> QueryError {
         QueryError(message, at: token, firstLine: firstLine)
     }
 }

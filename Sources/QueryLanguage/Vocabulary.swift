@@ -5,6 +5,7 @@ public enum Vocabulary {
     public static let keywords: [String] = (Source.allCases.map(\.rawValue) + [
         "select", "from", "where", "order", "by", "asc", "desc", "limit", "show", "run", "of",
         "accuracy", "count", "in", "not", "and", "or", "null",
+        "eval", "on", "split", "shots", "fixed", "chat", "seed", "max-tokens", "resume",
     ]).sorted()
 
     /// Field names of every source, de-duplicated and sorted.

@@ -1,0 +1,127 @@
+import Engine
+import Experiments
+import Foundation
+import Store
+
+/// Writes an evaluation into the results database: the model and dataset rows and the run on
+/// `.started`, each batch's predictions in one transaction on `.batchCompleted`, and the summary
+/// (over every stored prediction of the run, so a resumed run's summary covers all sessions) when
+/// it ends.
+final class EvalStoreSink: EvalSink {
+    let store: ResultsStore
+    private(set) var runID: Int64?
+    /// The run being resumed (nil for a new run).
+    private let resuming: RunRecord?
+    private var pending: [PredictionRecord] = []
+    private var spec: ExperimentSpec?
+    private var sharedPrefixTokens = 0
+    /// Examples written by this session (to tell earlier sessions' rows apart).
+    private var sessionIndices: Set<Int> = []
+
+    init(store: ResultsStore, resuming: RunRecord? = nil) {
+        self.store = store
+        self.resuming = resuming
+        runID = resuming?.id
+    }
+
+    func handle(_ event: EvalEvent) throws {
+        switch event {
+        case .started(let start):
+            spec = start.spec
+            sharedPrefixTokens = start.sharedPrefixTokens
+            if var run = resuming {
+                run.status = .running
+                run.pid = ProcessProbe.pid
+                run.host = ProcessProbe.host
+                run.finishedAt = nil
+                run.error = nil
+                try store.updateRun(run)
+            } else {
+                runID = try insertRun(start)
+            }
+        case .prediction(let p):
+            guard let runID else { throw ConsoleError("prediction before the run was recorded") }
+            sessionIndices.insert(p.exampleIndex)
+            pending.append(PredictionRecord(runID: runID, exampleIndex: p.exampleIndex, prompt: p.prompt, output: p.output,
+                                            extracted: p.extracted, gold: p.gold, correct: p.correct,
+                                            scoresJSON: p.scoresJSON, promptTokens: p.promptTokens,
+                                            outputTokens: p.outputTokens, seconds: p.seconds))
+        case .batchCompleted:
+            try store.insertPredictions(pending)
+            pending.removeAll()
+        case .finished(let totals):
+            try finish(.done, totals: totals)
+        case .interrupted(let totals):
+            try finish(.interrupted, totals: totals)
+        case .failed(let message):
+            guard let runID else { return }
+            try store.finishRun(id: runID, status: .failed, summary: RunSummary(peakRSSBytes: ProcessProbe.peakRSSBytes()),
+                                error: message)
+        }
+    }
+
+    private func insertRun(_ start: EvalStart) throws -> Int64 {
+        let spec = start.spec
+        let modelID = try store.upsertModel(ModelRecord(
+            key: start.model.key, family: start.model.family, params: Int64(start.model.parameters),
+            path: start.model.path, format: "gguf", sha256: try ModelFileHash.sha256(path: start.model.path)))
+        let datasetID = try store.upsertDataset(DatasetRecord(
+            task: start.dataset.task, split: start.dataset.split, size: start.dataset.count,
+            sha256: start.dataset.sha256, path: start.dataset.path))
+        let json = spec.json()
+        return try store.insertRun(RunRecord(
+            specHash: SHA256.hex(json), modelID: modelID, datasetID: datasetID,
+            method: spec.shots > 0 ? .fewShot : .zeroShot, kind: .eval, promptFormat: spec.promptFormat.rawValue,
+            shots: spec.shots, batchSize: spec.batchSize, seed: Int64(bitPattern: spec.seed), specJSON: json,
+            engineVersion: EvalModel.engineVersion, host: ProcessProbe.host, pid: ProcessProbe.pid,
+            threads: Parallel.cores))
+    }
+
+    /// Summary over all stored predictions of the run.
+    private func finish(_ status: RunStatus, totals: EvalTotals) throws {
+        guard let runID, let spec else { return }
+        let stored = try store.predictions(runID: runID)
+        var perRule: [String: Int] = [:]
+        for p in stored {
+            guard let json = p.scoresJSON,
+                  let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]] else { continue }
+            for (rule, score) in object where (score["correct"] as? Bool) == true { perRule[rule, default: 0] += 1 }
+        }
+        let n = stored.count
+        let correct = stored.filter(\.correct).count
+        // Earlier sessions: their recorded wall time, or (killed runs record none) their
+        // predictions' generation time.
+        let earlierWall = resuming.map { run in
+            run.wallSeconds ?? stored.filter { !sessionIndices.contains($0.exampleIndex) }.compactMap(\.seconds).reduce(0, +)
+        } ?? 0
+        let wall = earlierWall + totals.wallSeconds
+        let tokens = stored.compactMap(\.outputTokens).reduce(0, +)
+        func ratio(_ a: Int) -> Double { n == 0 ? 0 : Double(a) / Double(n) }
+        var metrics: [String: Any] = [
+            "primary_rule": spec.primaryRule,
+            "accuracy": Dictionary(uniqueKeysWithValues: ExtractionRule.allCases.map { ($0.rawValue, ratio(perRule[$0.rawValue] ?? 0)) }),
+            "correct": Dictionary(uniqueKeysWithValues: ExtractionRule.allCases.map { ($0.rawValue, perRule[$0.rawValue] ?? 0) }),
+            "session_seconds": totals.wallSeconds,
+            "session_tokens": totals.tokensGenerated,
+            "session_tokens_per_second": totals.wallSeconds > 0 ? Double(totals.tokensGenerated) / totals.wallSeconds : 0,
+            "tokens_per_second": wall > 0 ? Double(tokens) / wall : 0,
+            "threads": Parallel.cores,
+            "shared_prefix_tokens": sharedPrefixTokens,
+            "engine_version": EvalModel.engineVersion,
+            "host": ProcessProbe.host,
+            "pid": Int(ProcessProbe.pid),
+        ]
+        if let previous = resuming?.metricsJSON { metrics["previous_session"] = previous }
+        let metricsJSON = String(decoding: try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys]), as: UTF8.self)
+        try store.finishRun(id: runID, status: status, summary: RunSummary(
+            n: n, correct: correct, accuracy: ratio(correct), wallSeconds: wall, tokensGenerated: Int64(tokens),
+            peakRSSBytes: ProcessProbe.peakRSSBytes(), metricsJSON: metricsJSON))
+    }
+}
+
+/// Passes every event to each sink in order.
+final class EvalSinkChain: EvalSink {
+    let sinks: [EvalSink]
+    init(_ sinks: [EvalSink]) { self.sinks = sinks }
+    func handle(_ event: EvalEvent) throws { for sink in sinks { try sink.handle(event) } }
+}

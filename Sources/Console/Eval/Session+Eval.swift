@@ -1,0 +1,77 @@
+import Experiments
+import Foundation
+import QueryLanguage
+import Store
+
+// `eval …` and `resume run N`: Experiments runs, the store sink records, stderr shows progress.
+extension Session {
+    /// Starts a new evaluation run; returns its id.
+    @discardableResult
+    public func runEval(_ command: EvalCommand) throws -> Int64 {
+        // A catalog key, a key registered with `models add`, or a path; a clear error otherwise.
+        let modelPath = try ModelLocator(store: store).resolve(command.model).path
+        var spec = ExperimentSpec(model: command.model, modelPath: modelPath, task: command.task, split: command.split,
+                                  shots: command.shots, fixed: command.fixed, chat: command.chat, limit: command.limit,
+                                  seed: UInt64(command.seed ?? 0))
+        if let t = command.maxTokens { spec.maxNewTokens = t }
+        let sink = EvalStoreSink(store: store)
+        try execute(spec: spec, sink: sink, skipping: [])
+        guard let id = sink.runID else { throw ConsoleError("the run was not recorded") }
+        return id
+    }
+
+    /// Continues an interrupted run from the examples it has not stored yet.
+    public func resumeRun(_ id: Int64) throws {
+        // A run left `running` by a process that is gone (killed, crashed) is interrupted.
+        try store.markStaleRunsInterrupted(host: ProcessProbe.host, isAlive: ProcessProbe.isAlive)
+        guard let run = try store.run(id: id) else { throw ConsoleError("no run with id \(id)") }
+        switch run.status {
+        case .running: throw ConsoleError("run \(id) is still running (pid \(run.pid.map(String.init) ?? "?") on \(run.host))")
+        case .done: throw ConsoleError("run \(id) is already done")
+        case .interrupted, .failed: break
+        }
+        guard run.kind == .eval else { throw ConsoleError("run \(id) is a training run; only eval runs resume here") }
+        let spec = try ExperimentSpec.fromJSON(run.specJSON)
+        let done = try store.existingExampleIndices(runID: id)
+        try execute(spec: spec, sink: EvalStoreSink(store: store, resuming: run), skipping: done)
+    }
+
+    private func execute(spec: ExperimentSpec, sink: EvalStoreSink, skipping: Set<Int>) throws {
+        let runner = try EvalRunner.make(spec: spec)
+        let tty = errors is StandardOutputSink && isatty(STDERR_FILENO) != 0
+        let summary = EvalSummaryCollector()
+        SignalHandling.reset()
+        runner.run(skipping: skipping, sink: EvalSinkChain([sink, EvalProgressPrinter(out: errors, tty: tty), summary]),
+                   shouldStop: { SignalHandling.interrupted })
+        SignalHandling.reset()
+        guard let id = sink.runID, let run = try store.run(id: id) else {
+            throw ConsoleError(summary.failure ?? "the run did not start")
+        }
+        emit(Self.describe(run))
+        if run.status == .failed { throw ConsoleError("run \(id) failed: \(run.error ?? "unknown error")") }
+    }
+
+    static func describe(_ run: RunRecord) -> String {
+        let id = run.id ?? 0
+        var text = "run \(id): \(run.status.rawValue), \(run.n ?? 0) examples"
+        if let accuracy = run.accuracy, let correct = run.correct {
+            text += String(format: ", accuracy %.3f (%d correct)", accuracy, correct)
+        }
+        if let json = run.metricsJSON, let m = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+           let rules = m["accuracy"] as? [String: Double] {
+            text += "; " + rules.keys.sorted().map { String(format: "%@ %.3f", $0, rules[$0]!) }.joined(separator: ", ")
+            if let rate = m["session_tokens_per_second"] as? Double { text += String(format: "; %.0f tok/s", rate) }
+        }
+        if let wall = run.wallSeconds { text += String(format: "; %.1f s", wall) }
+        if run.status == .interrupted { text += " — `resume run \(id)` to finish" }
+        return text + "\n"
+    }
+}
+
+/// Remembers a failure message for when the run never reached the database.
+final class EvalSummaryCollector: EvalSink {
+    var failure: String?
+    func handle(_ event: EvalEvent) throws {
+        if case .failed(let m) = event { failure = m }
+    }
+}

@@ -1,0 +1,32 @@
+import Engine
+
+/// A model ready to generate: weights, tokenizer, chat template and what the database records.
+public struct EvalModel: @unchecked Sendable {
+    public let transformer: Transformer
+    public let tokenizer: any Tokenizer
+    public let chatTemplate: ChatTemplate?
+    public let info: EvalModelInfo
+
+    public init(transformer: Transformer, tokenizer: any Tokenizer, chatTemplate: ChatTemplate?, info: EvalModelInfo) {
+        self.transformer = transformer
+        self.tokenizer = tokenizer
+        self.chatTemplate = chatTemplate
+        self.info = info
+    }
+
+    /// Loads the spec's GGUF file (dequantized to fp32 once).
+    public static func load(_ spec: ExperimentSpec) throws -> EvalModel {
+        let loaded = try LoadedModel(path: spec.modelPath)
+        let config = loaded.config
+        return EvalModel(transformer: loaded.transformer, tokenizer: loaded.tokenizer,
+                         chatTemplate: loaded.chatTemplate,
+                         info: EvalModelInfo(key: spec.modelKey, family: config.family.rawValue,
+                                             parameters: config.parameterCount, path: spec.modelPath))
+    }
+
+    /// Recorded with every run (bump when generation or scoring changes outputs).
+    public static let engineVersion = "ftlab-engine 0.1"
+
+    /// Token ids that end a row: EOS and the end-of-turn markers the vocabulary has.
+    var stopTokenIDs: Set<Int32> { tokenizer.generationStopIDs }
+}
