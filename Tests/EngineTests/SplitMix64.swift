@@ -14,4 +14,7 @@ struct SplitMix64: RandomNumberGenerator {
 
     /// Uniform in 0..<n (n > 0).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
