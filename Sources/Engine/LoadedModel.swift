@@ -1,23 +1,53 @@
 import Foundation
 
-/// Everything needed to run one model file: the transformer, its tokenizer, its chat template
+/// Everything needed to run one model: the transformer, its tokenizer, its chat template
 /// (if it is an instruct model) and the token ids that end a generation.
 public final class LoadedModel {
     public let path: String
-    public let file: GGUFFile
+    /// The GGUF file, when `path` is one.
+    public let file: GGUFFile?
+    /// The Hugging Face checkpoint, when `path` is a directory.
+    public let checkpoint: HuggingFaceCheckpoint?
     public let transformer: Transformer
     public let tokenizer: any Tokenizer
     public let chatTemplate: ChatTemplate?
     public let loadSeconds: Double
 
+    /// `path` is a GGUF file, or a Hugging Face directory (config.json, tokenizer.json,
+    /// safetensors; see `HuggingFaceCheckpoint`). For a directory the chat template comes from
+    /// tokenizer_config.json's `chat_template`, else — as for GGUF files without one — from the
+    /// turn markers in the vocabulary.
     public init(path: String) throws {
         let start = Date()
         self.path = path
-        file = try GGUFFile(path: path)
-        tokenizer = try TokenizerFactory.fromGGUF(file: file)
-        chatTemplate = ChatTemplate.detect(from: file.metadata)
-        transformer = try Transformer(gguf: file)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let checkpoint = try HuggingFaceCheckpoint(path: path)
+            self.checkpoint = checkpoint
+            file = nil
+            tokenizer = try checkpoint.makeTokenizer()
+            if let text = checkpoint.chatTemplateText {
+                chatTemplate = ChatTemplate.detect(templateText: text)
+            } else {
+                chatTemplate = Self.templateFromVocabulary(tokenizer)
+            }
+            transformer = try Transformer(huggingFace: checkpoint)
+        } else {
+            let file = try GGUFFile(path: path)
+            self.file = file
+            checkpoint = nil
+            tokenizer = try TokenizerFactory.fromGGUF(file: file)
+            chatTemplate = ChatTemplate.detect(from: file.metadata)
+            transformer = try Transformer(gguf: file)
+        }
         loadSeconds = Date().timeIntervalSince(start)
+    }
+
+    /// The same inference `ChatTemplate.detect(from:)` makes for a GGUF without a template.
+    static func templateFromVocabulary(_ t: any Tokenizer) -> ChatTemplate? {
+        if t.id(forSpecial: "<start_of_turn>") != nil && t.id(forSpecial: "<end_of_turn>") != nil { return ChatTemplate(style: .gemma) }
+        if t.id(forSpecial: "<|im_start|>") != nil && t.id(forSpecial: "<|im_end|>") != nil { return ChatTemplate(style: .chatML) }
+        return nil
     }
 
     public var config: ModelConfig { transformer.config }

@@ -39,6 +39,11 @@ public struct SafeTensorsWriter {
 
     /// The header: 8-byte length, then JSON padded to a multiple of 8.
     func header() -> [UInt8] {
+        Self.header(metadata: metadata, tensors: tensorNames.map { ($0, entries[$0]!.shape) })
+    }
+
+    /// The header of F32 `tensors` laid out in the given order.
+    static func header(metadata: [String: String], tensors: [(name: String, shape: [Int])]) -> [UInt8] {
         var json = "{"
         var first = true
         func member(_ key: String, _ body: String) {
@@ -50,16 +55,60 @@ public struct SafeTensorsWriter {
             member("__metadata__", "{" + metadata.keys.sorted().map { Self.quote($0) + ":" + Self.quote(metadata[$0]!) }.joined(separator: ",") + "}")
         }
         var offset = 0
-        for name in tensorNames {
-            let e = entries[name]!
-            let end = offset + 4 * e.values.count
-            member(name, "{\"dtype\":\"F32\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+        for (name, shape) in tensors {
+            let end = offset + 4 * shape.reduce(1, *)
+            member(name, "{\"dtype\":\"F32\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         json += "}"
         var bytes = Array(json.utf8)
         while bytes.count % 8 != 0 { bytes.append(UInt8(ascii: " ")) }
         return withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { Array($0) } + bytes
+    }
+
+    /// Writes an F32 safetensors file without holding all tensors in memory: `fill(name, buffer)`
+    /// produces each tensor in turn (one buffer at a time). Same layout as `write(to:)`: tensors
+    /// sorted by name, `__metadata__` first; written to a temporary file renamed into place.
+    public static func write(to path: String, metadata: [String: String] = [:], tensors: [(name: String, shape: [Int])],
+                             fill: (String, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
+        func fail(_ problem: String) -> SafeTensorsError { SafeTensorsError(file: path, field: "file", problem: problem) }
+        var seen = Set<String>()
+        for t in tensors {
+            guard !t.name.isEmpty, t.name != "__metadata__", seen.insert(t.name).inserted, t.shape.allSatisfy({ $0 >= 0 }) else {
+                throw SafeTensorsError(file: path, field: "tensor \(ErrorText.quoted(t.name))", problem: "invalid or duplicate tensor")
+            }
+        }
+        let sorted = tensors.sorted { $0.name < $1.name }
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else { throw fail("cannot create \(temporary)") }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data(header(metadata: metadata, tensors: sorted)))
+            for t in sorted {
+                let count = t.shape.reduce(1, *)
+                var values = [Float](repeating: 0, count: count)
+                do { try values.withUnsafeMutableBufferPointer { try fill(t.name, $0) } } catch { throw FillFailure(error: error) }
+                try values.withUnsafeBytes { raw in
+                    var at = 0
+                    while at < raw.count {
+                        let n = min(64 << 20, raw.count - at)
+                        try handle.write(contentsOf: Data(bytes: raw.baseAddress! + at, count: n))
+                        at += n
+                    }
+                }
+            }
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if let e = error as? FillFailure { throw e.error }
+            throw fail("write failed: \(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw fail("cannot rename into place: \(reason)")
+        }
     }
 
     /// The whole file in memory.
@@ -107,6 +156,8 @@ public struct SafeTensorsWriter {
             throw fail("cannot rename into place: \(reason)")
         }
     }
+
+    private struct FillFailure: Error { let error: any Error }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped; other
     /// characters written as UTF-8.

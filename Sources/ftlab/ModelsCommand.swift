@@ -59,15 +59,16 @@ struct ModelsCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a GGUF file already on this machine.")
+        static let configuration = CommandConfiguration(
+            abstract: "Register a GGUF file or a Hugging Face checkpoint directory (config.json, tokenizer.json, *.safetensors) already on this machine.")
         @OptionGroup var database: DatabaseOption
-        @Option(help: "Key to register it under (default: the file name).") var key: String?
-        @Argument(help: "Path to a .gguf file.") var path: String
+        @Option(help: "Key to register it under (default: the file or directory name).") var key: String?
+        @Argument(help: "Path to a .gguf file or a Hugging Face model directory.") var path: String
 
         func run() throws {
             let store = try database.open()
-            let record = try ModelRegistration.registerGGUF(at: URL(fileURLWithPath: path), key: key, in: store)
-            print("\(record.key): \(record.family), \(record.params) parameters, sha256 \(record.sha256)")
+            let record = try ModelRegistration.register(at: URL(fileURLWithPath: path), key: key, in: store)
+            print("\(record.key): \(record.family), \(record.params) parameters, \(record.format), sha256 \(record.sha256)")
         }
     }
 }

@@ -20,4 +20,39 @@ public enum ModelRegistration {
         try store.upsertModel(record)
         return record
     }
+
+    /// Registers a Hugging Face checkpoint directory (config.json + safetensors) under `key`
+    /// (default: the directory name) with format "safetensors": family and parameter count come
+    /// from config.json, the hash is the sha256 of the weight files concatenated in name order.
+    @discardableResult
+    public static func registerHuggingFace(at url: URL, key: String? = nil, in store: ResultsStore) throws -> ModelRecord {
+        let config = try HuggingFaceConfig(url: url.appendingPathComponent("config.json")).modelConfig
+        let hash = try sha256(ofConcatenated: HuggingFaceCheckpoint.safetensorsURLs(in: url))
+        let record = ModelRecord(key: key ?? url.standardizedFileURL.lastPathComponent,
+                                 family: config.family.rawValue, params: Int64(config.parameterCount),
+                                 path: url.standardizedFileURL.path, format: "safetensors", sha256: hash)
+        try store.upsertModel(record)
+        return record
+    }
+
+    /// A GGUF file or a Hugging Face directory, whichever `url` is.
+    @discardableResult
+    public static func register(at url: URL, key: String? = nil, in store: ResultsStore) throws -> ModelRecord {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ConsoleError("\(url.path) does not exist")
+        }
+        if isDirectory.boolValue {
+            guard HuggingFaceCheckpoint.isCheckpointDirectory(url) else {
+                throw ConsoleError("\(url.path) is a directory without config.json; expected a GGUF file or a Hugging Face checkpoint directory")
+            }
+            return try registerHuggingFace(at: url, key: key, in: store)
+        }
+        return try registerGGUF(at: url, key: key, in: store)
+    }
+
+    /// sha256 of the files' bytes, one after another.
+    static func sha256(ofConcatenated urls: [URL]) throws -> String {
+        try SHA256.hexDigest(ofFilesAt: urls)
+    }
 }

@@ -116,12 +116,17 @@ public struct FetchError: Error, CustomStringConvertible {
 extension SHA256 {
     /// The hex digest of a file, read in 8 MiB chunks (model files are hundreds of MB).
     public static func hexDigest(ofFileAt url: URL) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw FetchError("cannot read \(url.path)")
-        }
-        defer { try? handle.close() }
+        try hexDigest(ofFilesAt: [url])
+    }
+
+    /// The hex digest of several files' bytes one after another (sharded checkpoints).
+    public static func hexDigest(ofFilesAt urls: [URL]) throws -> String {
         var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        for url in urls {
+            guard let handle = FileHandle(forReadingAtPath: url.path) else { throw FetchError("cannot read \(url.path)") }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        }
         return hexString(hasher.finalize())   // (`hex(_:)` would hash the digest again)
     }
 }
