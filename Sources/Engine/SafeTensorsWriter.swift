@@ -120,40 +120,11 @@ public struct SafeTensorsWriter {
         return data
     }
 
-    /// Writes the file to `path`, streaming tensor data (no whole-file copy), via a temporary
-    /// file renamed into place so a reader never sees a half-written file.
+    /// Writes the file to `path` through the streaming writer: a temporary file renamed into
+    /// place, so a reader never sees a half-written file.
     public func write(to path: String) throws {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        func fail(_ problem: String) -> SafeTensorsError {
-            SafeTensorsError(file: path, field: "file", problem: problem)
-        }
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw fail("cannot create \(temporary)")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            defer { try? handle.close() }
-            try handle.write(contentsOf: Data(header()))
-            for name in tensorNames {
-                try entries[name]!.values.withUnsafeBytes { raw in
-                    // Chunks bound the temporary Data to 64 MB.
-                    var at = 0
-                    while at < raw.count {
-                        let n = min(64 << 20, raw.count - at)
-                        try handle.write(contentsOf: Data(bytes: raw.baseAddress! + at, count: n))
-                        at += n
-                    }
-                }
-            }
-            try handle.synchronize()
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw fail("write failed: \(error)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw fail("cannot rename into place: \(reason)")
+        try Self.write(to: path, metadata: metadata, tensors: tensorNames.map { ($0, entries[$0]!.shape) }) { name, buffer in
+            _ = entries[name]!.values.withUnsafeBufferPointer { buffer.initialize(from: $0) }
         }
     }
 
