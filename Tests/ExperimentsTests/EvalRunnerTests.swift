@@ -24,7 +24,7 @@ final class EvalRunnerTests: XCTestCase {
         XCTAssertEqual(a.predictions.map(\.exampleIndex), b.predictions.map(\.exampleIndex))
         XCTAssertEqual(a.batches, 5)
         XCTAssertTrue(a.predictions.allSatisfy { $0.outputTokens > 0 && $0.outputTokens <= 12 && $0.prompt.hasPrefix("Question: ") })
-        XCTAssertTrue(a.predictions.allSatisfy { $0.scores.count == 3 && $0.scores[.flexible]?.correct == $0.correct })
+        XCTAssertTrue(a.predictions.allSatisfy { $0.scores.count == 3 && $0.scores["flexible"]?.correct == $0.correct })
     }
 
     func testBatchesRunShortestPromptsFirst() throws {

@@ -82,11 +82,15 @@ final class EvalStoreSink: EvalSink {
         guard let runID, let spec else { return }
         let stored = try store.predictions(runID: runID)
         var perRule: [String: Int] = [:]
+        // Generation rules, or whichever rules the stored scores name (multiple choice: acc, acc_norm).
+        var ruleNames = Set<String>()
         for p in stored {
             guard let json = p.scoresJSON,
                   let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]] else { continue }
+            ruleNames.formUnion(object.keys)
             for (rule, score) in object where (score["correct"] as? Bool) == true { perRule[rule, default: 0] += 1 }
         }
+        if ruleNames.isEmpty { ruleNames = Set(ExtractionRule.allCases.map(\.rawValue)) }
         let n = stored.count
         let correct = stored.filter(\.correct).count
         // Earlier sessions: their recorded wall time, or (killed runs record none) their
@@ -99,8 +103,8 @@ final class EvalStoreSink: EvalSink {
         func ratio(_ a: Int) -> Double { n == 0 ? 0 : Double(a) / Double(n) }
         var metrics: [String: Any] = [
             "primary_rule": spec.primaryRule,
-            "accuracy": Dictionary(uniqueKeysWithValues: ExtractionRule.allCases.map { ($0.rawValue, ratio(perRule[$0.rawValue] ?? 0)) }),
-            "correct": Dictionary(uniqueKeysWithValues: ExtractionRule.allCases.map { ($0.rawValue, perRule[$0.rawValue] ?? 0) }),
+            "accuracy": Dictionary(uniqueKeysWithValues: ruleNames.map { ($0, ratio(perRule[$0] ?? 0)) }),
+            "correct": Dictionary(uniqueKeysWithValues: ruleNames.map { ($0, perRule[$0] ?? 0) }),
             "session_seconds": totals.wallSeconds,
             "session_tokens": totals.tokensGenerated,
             "session_tokens_per_second": totals.wallSeconds > 0 ? Double(totals.tokensGenerated) / totals.wallSeconds : 0,

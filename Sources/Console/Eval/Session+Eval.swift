@@ -14,6 +14,8 @@ extension Session {
                                   shots: command.shots, fixed: command.fixed, chat: command.chat, limit: command.limit,
                                   seed: UInt64(command.seed ?? 0))
         if let t = command.maxTokens { spec.maxNewTokens = t }
+        // Multiple-choice tasks are scored by log-likelihood; `acc` is their primary rule.
+        if try TaskCatalog.spec(command.task).kind == .multipleChoice { spec.primaryRule = ChoiceRule.acc.rawValue }
         let sink = EvalStoreSink(store: store)
         try execute(spec: spec, sink: sink, skipping: [])
         guard let id = sink.runID else { throw ConsoleError("the run was not recorded") }
@@ -37,7 +39,7 @@ extension Session {
     }
 
     private func execute(spec: ExperimentSpec, sink: EvalStoreSink, skipping: Set<Int>) throws {
-        let runner = try EvalRunner.make(spec: spec)
+        let runner = try Evaluation.make(spec: spec)
         let tty = errors is StandardOutputSink && isatty(STDERR_FILENO) != 0
         let summary = EvalSummaryCollector()
         SignalHandling.reset()

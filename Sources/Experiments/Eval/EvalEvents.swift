@@ -40,6 +40,15 @@ public struct EvalStart: Sendable {
 public struct RuleScore: Equatable, Sendable {
     public var extracted: String?
     public var correct: Bool
+    /// Multiple choice: the rule's score of each choice (sum log-prob for `acc`, log-prob per
+    /// byte for `acc_norm`); nil for generation rules.
+    public var choiceScores: [Double]?
+
+    public init(extracted: String?, correct: Bool, choiceScores: [Double]? = nil) {
+        self.extracted = extracted
+        self.correct = correct
+        self.choiceScores = choiceScores
+    }
 }
 
 public struct EvalPrediction: Equatable, Sendable {
@@ -51,7 +60,8 @@ public struct EvalPrediction: Equatable, Sendable {
     public var extracted: String?
     public var correct: Bool
     public var gold: String
-    public var scores: [ExtractionRule: RuleScore]
+    /// Keyed by rule name: `strict`/`flexible`/`numeric` (generation), `acc`/`acc_norm` (multiple choice).
+    public var scores: [String: RuleScore]
     public var promptTokens: Int
     public var outputTokens: Int
     /// The batch's wall time shared equally among its rows.
@@ -59,10 +69,14 @@ public struct EvalPrediction: Equatable, Sendable {
 
     /// `{"flexible":{"correct":true,"extracted":"12"},…}` with sorted keys: `scores_json`.
     public var scoresJSON: String {
-        let parts = scores.keys.map(\.rawValue).sorted().map { name -> String in
-            let s = scores[ExtractionRule(rawValue: name)!]!
+        let parts = scores.keys.sorted().map { name -> String in
+            let s = scores[name]!
             let extracted = s.extracted.map { SyntheticTask.jsonString($0) } ?? "null"
-            return "\(SyntheticTask.jsonString(name)):{\"correct\":\(s.correct),\"extracted\":\(extracted)}"
+            var fields = "\"correct\":\(s.correct),\"extracted\":\(extracted)"
+            if let values = s.choiceScores {
+                fields += ",\"scores\":[" + values.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ",") + "]"
+            }
+            return "\(SyntheticTask.jsonString(name)):{\(fields)}"
         }
         return "{" + parts.joined(separator: ",") + "}"
     }
@@ -81,7 +95,8 @@ public struct EvalProgress: Equatable, Sendable {
 /// This session's totals (a resumed run's stored predictions are the sink's to add).
 public struct EvalTotals: Equatable, Sendable {
     public var n: Int
-    public var correct: [ExtractionRule: Int]
+    /// Correct per rule name.
+    public var correct: [String: Int]
     public var wallSeconds: Double
     public var tokensGenerated: Int
 }

@@ -82,7 +82,7 @@ public final class EvalRunner {
                     try sink.handle(.prediction(prediction))
                 }
                 try sink.handle(.batchCompleted(EvalProgress(done: totals.n, pending: pending,
-                                                             correct: totals.correct[rule] ?? 0, elapsed: elapsed(),
+                                                             correct: totals.correct[rule.rawValue] ?? 0, elapsed: elapsed(),
                                                              tokensGenerated: totals.tokensGenerated)))
             }
             totals.wallSeconds = elapsed()
@@ -111,9 +111,9 @@ public final class EvalRunner {
     private func score(_ item: EvalPlan.Item, _ ids: [Int32], rule: ExtractionRule, seconds: Double) -> EvalPrediction {
         let output = model.tokenizer.decode(ids)
         let result = AnswerExtractor(stopStrings: stopStrings).score(output, gold: item.example.answer)
-        var scores: [ExtractionRule: RuleScore] = [:]
+        var scores: [String: RuleScore] = [:]
         for r in ExtractionRule.allCases {
-            scores[r] = RuleScore(extracted: result.extracted[r], correct: result.isCorrect(r))
+            scores[r.rawValue] = RuleScore(extracted: result.extracted[r], correct: result.isCorrect(r))
         }
         return EvalPrediction(exampleIndex: item.example.index, prompt: item.prompt, output: output,
                               extracted: result.extracted[rule], correct: result.isCorrect(rule),
