@@ -9,11 +9,11 @@ public enum ComparisonText {
         out += "\(a.dataset), \(c.pairs) paired examples"
         if c.pairs < max(a.n, b.n) { out += " (run \(a.id) scored \(a.n), run \(b.id) scored \(b.n); only shared examples count)" }
         out += "\n\n"
-        let w = max(String(c.pairs).count, 5)
-        func pad(_ x: Int) -> String { String(repeating: " ", count: max(0, w - String(x).count)) + String(x) }
-        out += "                   B right   B wrong\n"
-        out += "    A right        \(pad(c.bothRight))     \(pad(c.beforeOnly))\n"
-        out += "    A wrong        \(pad(c.afterOnly))     \(pad(c.bothWrong))\n\n"
+        // Numbers right-aligned under the column titles.
+        func cell(_ x: Int) -> String { String(repeating: " ", count: max(0, 9 - String(x).count)) + String(x) }
+        out += "               B right  B wrong\n"
+        out += "    A right  " + cell(c.bothRight) + cell(c.beforeOnly) + "\n"
+        out += "    A wrong  " + cell(c.afterOnly) + cell(c.bothWrong) + "\n\n"
         out += "both right   \(c.bothRight)\n"
         out += "A only       \(c.beforeOnly)\n"
         out += "B only       \(c.afterOnly)\n"
