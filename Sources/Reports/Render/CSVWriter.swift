@@ -10,9 +10,10 @@ enum CSVWriter {
         ([header] + rows).map { $0.map(field).joined(separator: ",") + "\n" }.joined()
     }
 
-    /// Full precision for machines: shortest round-trip text, empty for a missing value.
+    /// Ten significant digits, empty for a missing value: far beyond what n examples can resolve,
+    /// and free of binary noise such as 0.049999999999999996 for a mean of −0.05 and 0.15.
     static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "" }
-        return "\(x)"
+        return String(format: "%.10g", x)
     }
 }
