@@ -41,7 +41,10 @@ public enum AccuracyPlot {
         }
         svg.close("g")
         svg.open("g", ["class": "x-axis"])
-        for t in PlotStyle.logTicks(from: pow(10, xLo), to: pow(10, xHi)) {
+        // A narrow range (one model) may hold no 1-2-…-9 tick: then the models' sizes are the ticks.
+        var xTicks = PlotStyle.logTicks(from: pow(10, xLo), to: pow(10, xHi))
+        if xTicks.count < 2 { xTicks = models.map { Double($0.params) } }
+        for t in xTicks {
             let x = px(log10(t))
             svg.line(x, top, x, top + plotH, stroke: "#f0f0f0")
             svg.line(x, top + plotH, x, top + plotH + 5)

@@ -35,6 +35,9 @@ public enum MarkdownReport {
         out += "(\(methods.joined(separator: ", "))), seeds \(seeds.map(String.init).joined(separator: ", ")); "
         out += (sizes.count == 1 ? "\(sizes[0]) examples per run" : "\(sizes.first!)–\(sizes.last!) examples per run") + ".\n"
         if let selection = context.selection { out += "Runs selected by `\(selection)` (zero-shot baselines of the selected models are always included).\n" }
+        if study.datasets.count > 1 {
+            out += "The plots (accuracy.svg, delta.svg) show \(study.datasets[0]) only; the tables cover every task.\n"
+        }
         for note in study.notes { out += "\n> Note: \(note)\n" }
         return out + "\n"
     }

@@ -49,8 +49,13 @@ enum PlotStyle {
         return (ticks, start, end)
     }
 
+    /// As many decimals as the step needs (0.1 → 1, 0.05 → 2, 0.025 → 3); the step comes from
+    /// subtracting ticks, so it is compared with a tolerance, not exactly.
     static func tickLabel(_ v: Double, step: Double) -> String {
-        let digits = step >= 0.1 ? 1 : step >= 0.01 && (step * 100).rounded() == step * 100 ? 2 : 3
+        let digits = (1...3).first { d in
+            let scaled = step * pow(10, Double(d))
+            return abs(scaled - scaled.rounded()) < 1e-6
+        } ?? 3
         return String(format: "%.\(digits)f", v)
     }
 }
