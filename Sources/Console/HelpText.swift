@@ -1,6 +1,6 @@
 /// The text of `.help [topic]`. Kept beside the language so the two change together.
 enum HelpText {
-    static let topics = ["queries", "fields", "pivots", "dot", "examples"]
+    static let topics = ["queries", "fields", "pivots", "reports", "dot", "examples"]
 
     static func text(for topic: String?, fields: [(source: String, names: [String])]) -> String? {
         switch topic?.lowercased() {
@@ -8,6 +8,7 @@ enum HelpText {
         case "queries", "query", "where": return queries
         case "fields", "field": return fieldsText(fields)
         case "pivots", "pivot", "accuracy", "count": return pivots
+        case "reports", "report", "compare": return reports
         case "dot", "commands", "dot-commands": return dot
         case "examples", "example": return examples
         default: return nil
@@ -26,8 +27,12 @@ enum HelpText {
       eval MODEL on TASK [split S] [shots K] [fixed] [chat] [limit N] [seed S] [max-tokens T]
                                     evaluate a model; every prediction is stored (Ctrl-C keeps them)
       resume run N                  finish an interrupted evaluation run
+      report negative-transfer|thresholds [where …] [to DIR]
+                                    analyse runs; write report.md, CSVs and SVG plots to DIR
+      report run N                  one run: accuracy with interval, rules, parent/children
+      compare run A with run B      example by example: counts, Δ, bootstrap interval, McNemar p
 
-    Help topics: .help queries | fields | pivots | dot | examples
+    Help topics: .help queries | fields | pivots | reports | dot | examples
     Dot-commands: .help dot      Quit: .quit or Ctrl-D      Abandon a line: Ctrl-C
 
     """
@@ -60,6 +65,25 @@ enum HelpText {
 
     """
 
+    static let reports = """
+    Reports
+      report negative-transfer [where EXPR] [to DIR]
+        Δ of every method against the same model's zero-shot run on the same examples (paired per
+        seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds.
+      report thresholds [where EXPR] [to DIR]
+        Δ against log10(parameters) per method and where it crosses zero (interpolated).
+        Both write report.md, runs.csv, summary.csv, accuracy.svg and delta.svg to DIR
+        (default Reports/out/<time>-<report>/). EXPR is a runs filter, as in `runs where …`;
+        the zero-shot runs of the selected models are always included as baselines.
+      report run N
+        the run, its accuracy with a Wilson 95 % interval, accuracy per scoring rule, and its
+        training parent or evaluation children.
+      compare run A with run B
+        the examples both runs scored: both right / A only / B only / both wrong, Δ = B − A with
+        a paired bootstrap 95 % interval, exact McNemar p, then the examples that flipped.
+
+    """
+
     static let dot = """
     Dot-commands
       .help [topic]            this help; topics: queries fields pivots dot examples
@@ -87,6 +111,8 @@ enum HelpText {
       .mode csv
       .once results.csv
       runs select id, model, method, seed, accuracy
+      report negative-transfer where task = gsm8k to Reports/out/gsm8k
+      compare run 1 with run 5
 
     """
 

@@ -75,4 +75,6 @@ public enum Command: Equatable {
     case eval(EvalCommand)
     /// `resume run N`: finish an interrupted run.
     case resume(Int)
+    /// `report …` / `compare run A with run B`: analyses written as files or printed.
+    case report(ReportCommand)
 }
