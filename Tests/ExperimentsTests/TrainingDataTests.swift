@@ -56,6 +56,7 @@ final class TrainingDataTests: XCTestCase {
     func testMaskCoversExactlyTheAnswer() throws {
         let data = try TrainingData(examples: [gsm, bare], tokenizer: ByteTokenizer())
         XCTAssertEqual(data.exampleIndices, [3, 8])
+        XCTAssertEqual(data.batch([1, 0]).map(\.promptTokens), [data.sequences[1].promptTokens, data.sequences[0].promptTokens])
         for (s, e) in zip(data.sequences, [gsm, bare]) {
             let t = try TrainingText(example: e)
             XCTAssertEqual(s.promptTokens, 1 + t.prompt.utf8.count)

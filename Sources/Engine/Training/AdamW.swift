@@ -26,6 +26,7 @@ public struct AdamWConfig: Codable, Equatable, Sendable {
 /// Both moments live in one arena allocated at init; a step allocates nothing: the work is a
 /// precomputed list of ≤ `chunkSize`-element pieces (never crossing a tensor), dealt to the
 /// engine's workers, each a SIMD loop whose scalar tail computes the same expression.
+/// The tensors' buffers belong to the caller and must outlive the optimiser.
 public final class AdamW {
     public let config: AdamWConfig
     public let tensors: [TrainableTensor]

@@ -71,6 +71,9 @@ public struct TrainingData {
     public let exampleIndices: [Int]
     public let stats: TrainingDataStats
 
+    /// The sequences of one micro-batch drawn by `BatchSampler`.
+    public func batch(_ indices: [Int]) -> [TrainingSequence] { indices.map { sequences[$0] } }
+
     public init(examples: [Example], tokenizer: any Tokenizer, options: TrainingEncodingOptions = TrainingEncodingOptions()) throws {
         if let m = options.maxLength, m < 2 { throw DatasetError.invalidArgument("max sequence length must be at least 2, got \(m)") }
         var stats = TrainingDataStats()
