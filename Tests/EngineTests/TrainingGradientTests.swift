@@ -8,7 +8,7 @@ import XCTest
 final class TrainingGradientTests: XCTestCase {
     func testFullFineTuningGradientsLlama() throws { try checkFull(.llama, seed: 101) }
     func testFullFineTuningGradientsQwen2() throws { try checkFull(.qwen2, seed: 102) }
-    func testFullFineTuningGradientsGemma3() throws { try checkFull(.gemma3, seed: 103) }
+    func testFullFineTuningGradientsGemma3() throws { try checkFull(.gemma3, seed: 103, eps: 3e-3) }
 
     func testLoRAGradients() throws {
         for (i, family) in ModelFamily.allCases.enumerated() {
@@ -39,17 +39,16 @@ final class TrainingGradientTests: XCTestCase {
         return [seq(9, prompt: 3), seq(6, prompt: 1), seq(11, prompt: 5)]
     }
 
-    private func checkFull(_ family: ModelFamily, seed: UInt64) throws {
+    private func checkFull(_ family: ModelFamily, seed: UInt64, eps: Float = 1e-2) throws {
         let tiny = TinyModel(family: family, seed: seed)
         let model = try tiny.transformer()
         let graph = try TrainingGraph(transformer: model, method: .full, adapters: nil, maxTokens: 32)
         let batch = Self.batch(tiny.config, seed: seed)
-        let report = try FiniteDifferences.check(graph: graph, batch: batch, eps: 1e-2, seed: seed) {
+        let report = try FiniteDifferences.check(graph: graph, batch: batch, eps: eps, seed: seed) {
             graph.loss(batch).lossSum
         }
         print("[fd] \(family) full: \(report.summary)")
-        XCTAssertLessThan(report.worstCoordinate, 1e-2, "\(family) full: \(report.summary)")
-        XCTAssertLessThan(report.directional, 2e-3, "\(family) full: \(report.summary)")
+        assertAccurate(report, "\(family) full")
         // Every parameter kind was checked (q/k/v, o, gate/up/down, norms, biases, QK-norms, head).
         let names = Set(report.perTensor.keys.map { $0.replacingOccurrences(of: #"model\.layers\.\d+\."#, with: "", options: .regularExpression) })
         var expected: Set<String> = ["model.embed_tokens.weight", "model.norm.weight", "input_layernorm.weight",
@@ -85,11 +84,16 @@ final class TrainingGradientTests: XCTestCase {
         }
         let what = "\(family) \(method.rawValue) dropout \(dropout)"
         print("[fd] \(what): \(report.summary)")
-        XCTAssertLessThan(report.worstCoordinate, 1e-2, "\(what): \(report.summary)")
-        XCTAssertLessThan(report.directional, 2e-3, "\(what): \(report.summary)")
+        assertAccurate(report, what)
         XCTAssertTrue(report.perTensor.keys.contains { $0.hasSuffix("lora_A.weight") })
         XCTAssertTrue(report.perTensor.keys.contains { $0.hasSuffix("lora_B.weight") })
         if method == .dora { XCTAssertTrue(report.perTensor.keys.contains { $0.hasSuffix("lora_magnitude_vector") }) }
+    }
+
+    private func assertAccurate(_ r: FiniteDifferences.Report, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertLessThan(r.worstTensor, 5e-3, "\(what): \(r.summary)", file: file, line: line)
+        XCTAssertLessThan(r.worstCoordinate, 2e-2, "\(what): \(r.summary)", file: file, line: line)
+        XCTAssertLessThan(r.directional, 1e-3, "\(what): \(r.summary)", file: file, line: line)
     }
 
     /// PEFT init, then B (and m) made non-zero so every adapter gradient is.
@@ -104,21 +108,29 @@ final class TrainingGradientTests: XCTestCase {
 }
 
 /// Central differences against a graph's gradients.
+///
+/// fp32 forward passes make the loss a slightly rough function of θ (rounding noise ~1e-6 of the
+/// loss), so single small gradient coordinates drown in noise/ε. The sharp checks are therefore
+/// directional derivatives, where the signal is a whole tensor's gradient: per tensor, along
+/// u = normalize(ĝ + r̂) (r random: a wrong gradient shows in either part), and along such a
+/// direction through all tensors at once. Each tensor's largest coordinate is checked too.
 enum FiniteDifferences {
     struct Report {
+        /// Per tensor: the worse of its directional and largest-coordinate relative errors.
         var perTensor: [String: Double] = [:]
+        var worstTensor = 0.0
         var worstCoordinate = 0.0
         var worstName = ""
         var directional = 0.0
         var summary: String {
-            "worst coordinate rel. error \(String(format: "%.2e", worstCoordinate)) (\(worstName)), "
-                + "directional rel. error \(String(format: "%.2e", directional)), \(perTensor.count) tensors"
+            "worst per-tensor directional rel. error \(String(format: "%.2e", worstTensor)) (\(worstName)), "
+                + "worst largest-coordinate rel. error \(String(format: "%.2e", worstCoordinate)), "
+                + "all-tensor directional rel. error \(String(format: "%.2e", directional)), \(perTensor.count) tensors"
         }
     }
 
-    /// Gradients from one `accumulate` (lossScale 1), then per tensor the largest-gradient coordinate
-    /// and 2 random ones, error |fd − g| / max(|g|, |fd|, 1e-2·max|g| of the tensor); then the
-    /// derivative along a random direction over all tensors.
+    /// Gradients from one `accumulate` (lossScale 1), then the checks above with a five-point
+    /// stencil (truncation O(ε⁴)).
     static func check(graph: TrainingGraph, batch: [TrainingSequence], eps: Float, seed: UInt64,
                       dropoutSeed: UInt64 = 0, loss: () -> Double) throws -> Report {
         graph.zeroGradients()
@@ -126,49 +138,54 @@ enum FiniteDifferences {
         XCTAssertGreaterThan(result.answerTokens, 0)
         let tensors = graph.trainableTensors
         let grads = tensors.map { Array($0.grad) }
+        let originals = tensors.map { Array($0.value) }
         var rng = SplitMix64(seed: seed ^ 0x5EED)
         var report = Report()
-        // Five-point stencil (truncation O(ε⁴)): [8(L(+ε) − L(−ε)) − (L(+2ε) − L(−2ε))] / 12ε.
-        func fd(_ t: TrainableTensor, _ i: Int) -> Double {
-            let v = t.value[i]
-            func at(_ k: Float) -> Double { t.value[i] = v + k * eps; return loss() }
+
+        func direction(_ g: [Float]) -> [Double] {
+            let r = g.map { _ in rng.nextDouble() * 2 - 1 }
+            let gn = g.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            let rn = r.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            return zip(g, r).map { (gn > 0 ? Double($0) / gn : 0) + $1 / rn }
+        }
+        func stencil(_ set: (Double) -> Void) -> Double {
+            func at(_ k: Double) -> Double { set(k); return loss() }
             let d1 = at(1) - at(-1), d2 = at(2) - at(-2)
-            t.value[i] = v
-            return (8 * d1 - d2) / (12 * Double(eps))
+            set(0)
+            return (8 * d1 - d2) / 12
         }
-        for (t, g) in zip(tensors, grads) {
-            let scale = g.reduce(0.0) { max($0, Double(abs($1))) }
-            var picks = [g.indices.max { abs(g[$0]) < abs(g[$1]) }!]
-            for _ in 0..<2 { picks.append(rng.next(below: g.count)) }
-            var worst = 0.0
-            for i in picks {
-                let f = fd(t, i), a = Double(g[i])
-                let err = abs(f - a) / max(abs(a), abs(f), 1e-2 * scale, 1e-6)
-                worst = max(worst, err)
-            }
-            report.perTensor[t.name] = worst
-            if worst > report.worstCoordinate { report.worstCoordinate = worst; report.worstName = t.name }
+        let globalScale = grads.flatMap { $0 }.reduce(0.0) { max($0, Double(abs($1))) }
+        var all: [[Double]] = []
+        var allNorm2 = 0.0
+        for (k, t) in tensors.enumerated() {
+            let g = grads[k], v = originals[k]
+            var u = direction(g)
+            let n = u.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            u = u.map { $0 / n }
+            all.append(u)
+            allNorm2 += 1
+            let predicted = zip(u, g).reduce(0.0) { $0 + $1.0 * Double($1.1) } * Double(eps)
+            let measured = stencil { k in for i in v.indices { t.value[i] = v[i] + Float(k * Double(eps) * u[i]) } }
+            let dirErr = abs(measured - predicted) / max(abs(predicted), 1e-12)
+            // The largest coordinate, against a floor of 1e-2 of the largest gradient anywhere.
+            let i = g.indices.max { abs(g[$0]) < abs(g[$1]) }!
+            let fd = stencil { k in t.value[i] = v[i] + Float(k * Double(eps)) } / Double(eps)
+            let coordErr = abs(fd - Double(g[i])) / max(abs(Double(g[i])), abs(fd), 1e-2 * globalScale)
+            report.perTensor[t.name] = max(dirErr, coordErr)
+            if dirErr > report.worstTensor { report.worstTensor = dirErr; report.worstName = t.name }
+            report.worstCoordinate = max(report.worstCoordinate, coordErr)
         }
-        // Directional derivative: θ ± ε·u with u uniform in [-1, 1] per coordinate.
-        var dirs: [[Float]] = []
+        // All tensors at once, each along its unit direction, scaled so the whole step has length ε.
+        let scale = Double(eps) / allNorm2.squareRoot()
         var predicted = 0.0
-        for (t, g) in zip(tensors, grads) {
-            let u = (0..<t.value.count).map { _ in Float(rng.nextDouble() * 2 - 1) }
-            for i in u.indices { predicted += Double(u[i]) * Double(g[i]) }
-            dirs.append(u)
-        }
-        let originals = tensors.map { Array($0.value) }
-        let step = eps / 4
-        func shift(_ sign: Float) {
+        for (k, g) in grads.enumerated() { for i in g.indices { predicted += all[k][i] * Double(g[i]) } }
+        predicted *= scale
+        let measured = stencil { s in
             for (k, t) in tensors.enumerated() {
-                for i in 0..<t.value.count { t.value[i] = originals[k][i] + sign * step * dirs[k][i] }
+                for i in 0..<t.value.count { t.value[i] = originals[k][i] + Float(s * scale * all[k][i]) }
             }
         }
-        func at(_ k: Float) -> Double { shift(k); return loss() }
-        let d1 = at(1) - at(-1), d2 = at(2) - at(-2)
-        for (k, t) in tensors.enumerated() { for i in 0..<t.value.count { t.value[i] = originals[k][i] } }
-        let measured = (8 * d1 - d2) / (12 * Double(step))
-        report.directional = abs(measured - predicted) / max(abs(predicted), 1e-9)
+        report.directional = abs(measured - predicted) / max(abs(predicted), 1e-12)
         return report
     }
 }
