@@ -79,7 +79,7 @@ extension TrainingGraph {
         }
         if let z = st.z, let inv = st.invNorm, let gm = ad.gradMagnitude {
             Parallel.forRanges(out, costPerItem: T, TrainingDoraMagnitudeGrad(
-                dy: dyRaw, ldy: ldRaw, z: z, tokens: T, n: out, invNorm: inv, grad: gm.baseAddress!))
+                dy: dyRaw, ldy: ldRaw, z: z, tokens: T, n: out, invNorm: inv, grad: gm.baseAddress!, sums: columnSums))
         }
     }
 

@@ -29,11 +29,11 @@ extension TrainingGraph {
                          weightGrad: grad(post))
             dyDown = UnsafePointer(dproj)
         }
-        fusedBackward(l, parts: [(.down_proj, 0, dim)], x: hidden, ldx: ffn, inFeatures: ffn, weight: w.down,
+        fusedBackward(l, parts: downParts, x: hidden, ldx: ffn, inFeatures: ffn, weight: w.down,
                       outFeatures: dim, dy: dyDown, ldy: dim, dxOut: dHidden)
         Parallel.forRanges(T, costPerItem: ffn * 16, TrainingGatedBackward(
             kind: c.activation, gateUp: s.gateUp, dHidden: dHidden, dGateUp: dGateUp, ffn: ffn))
-        fusedBackward(l, parts: [(.gate_proj, 0, ffn), (.up_proj, ffn, ffn)], x: normed, ldx: dim, inFeatures: dim,
+        fusedBackward(l, parts: gateUpParts, x: normed, ldx: dim, inFeatures: dim,
                       weight: w.gateUp, outFeatures: 2 * ffn, dy: dGateUp, ldy: 2 * ffn, dxOut: dh)
         normBackward(x: s.mid, weight: w.ffnNorm, dy: dh, dx: dx, accumulate: true, rows: T, map: nil,
                      weightGrad: grad(w.ffnNorm))
@@ -45,7 +45,7 @@ extension TrainingGraph {
                          weightGrad: grad(post))
             dyO = UnsafePointer(dproj)
         }
-        fusedBackward(l, parts: [(.o_proj, 0, dim)], x: s.attn, ldx: qDim, inFeatures: qDim, weight: w.attnOutput,
+        fusedBackward(l, parts: oParts, x: s.attn, ldx: qDim, inFeatures: qDim, weight: w.attnOutput,
                       outFeatures: dim, dy: dyO, ldy: dim, dxOut: dAttn)
         dqkv.update(repeating: 0, count: T * qkvDim)
         Parallel.forEachWorker(TrainingAttentionBackward(layout: attentionLayout(l), qkv: s.qkv, dOut: dAttn, dqkv: dqkv))
@@ -66,7 +66,7 @@ extension TrainingGraph {
             Parallel.forRanges(qkvDim, costPerItem: T, TrainingColumnSums(d: dqkv, ld: qkvDim, tokens: T, grad: gb))
         }
         RMSNorm.rows(s.x, xStride: dim, weight: w.attnNorm, eps: c.normEps, into: normed, yStride: dim, rows: T, n: dim)
-        fusedBackward(l, parts: [(.q_proj, 0, qDim), (.k_proj, qDim, c.kvDim), (.v_proj, qDim + c.kvDim, c.kvDim)],
+        fusedBackward(l, parts: qkvParts,
                       x: normed, ldx: dim, inFeatures: dim, weight: w.qkv, outFeatures: qkvDim,
                       dy: dqkv, ldy: qkvDim, dxOut: dh)
         normBackward(x: s.x, weight: w.attnNorm, dy: dh, dx: dx, accumulate: true, rows: T, map: nil,

@@ -49,6 +49,12 @@ public final class TrainingGraph {
     let headIn: UnsafeMutablePointer<Float>, dHeadIn: UnsafeMutablePointer<Float>
     let logitsBuf: UnsafeMutablePointer<Float>, logitsChunk: Int
     let partials: UnsafeMutablePointer<Float>
+    /// DoRA magnitude gradients: per-column Double sums [max out features].
+    let columnSums: UnsafeMutablePointer<Double>
+    /// The parts (projection, first output column, width) of each stacked product, built once so
+    /// a step does not allocate them.
+    let qkvParts: [(Projection, Int, Int)], oParts: [(Projection, Int, Int)]
+    let gateUpParts: [(Projection, Int, Int)], downParts: [(Projection, Int, Int)]
 
     // Per-step state.
     var tokens = 0, sequences = 0, answers = 0
@@ -179,6 +185,11 @@ public final class TrainingGraph {
         logitsChunk = max(1, min(T, (4 << 20) / c.vocabSize))
         logitsBuf = pool.floats(logitsChunk * c.vocabSize)
         partials = pool.floats(Parallel.cores * max(dim, 2 * c.headDim))
+        columnSums = pool.doubles(method == .dora ? maxOut : 0)
+        qkvParts = [(.q_proj, 0, c.qDim), (.k_proj, c.qDim, c.kvDim), (.v_proj, c.qDim + c.kvDim, c.kvDim)]
+        oParts = [(.o_proj, 0, dim)]
+        gateUpParts = [(.gate_proj, 0, ffn), (.up_proj, ffn, ffn)]
+        downParts = [(.down_proj, 0, dim)]
     }
 
     deinit {

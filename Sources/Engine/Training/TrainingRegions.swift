@@ -172,17 +172,19 @@ struct TrainingDoraRows: RangeRegion {
     }
 }
 
-/// DoRA magnitude gradient: gm[j] += Σ_t dy[t, j]·z[t, j] / ‖W + sBA‖_j, split over columns.
+/// DoRA magnitude gradient: gm[j] += Σ_t dy[t, j]·z[t, j] / ‖W + sBA‖_j, split over columns and
+/// summed row by row (contiguous reads) into Double column sums.
 struct TrainingDoraMagnitudeGrad: RangeRegion {
     let dy: UnsafePointer<Float>, ldy: Int, z: UnsafePointer<Float>, tokens: Int, n: Int
-    let invNorm: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>
+    let invNorm: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Double>
 
     func run(_ range: Range<Int>) {
-        for j in range {
-            var s: Double = 0
-            for t in 0..<tokens { s += Double(dy[t * ldy + j] * z[t * n + j]) }
-            grad[j] += Float(s) * invNorm[j]
+        for j in range { sums[j] = 0 }
+        for t in 0..<tokens {
+            let d = dy + t * ldy, zr = z + t * n
+            for j in range { sums[j] += Double(d[j] * zr[j]) }
         }
+        for j in range { grad[j] += Float(sums[j]) * invNorm[j] }
     }
 }
 
