@@ -31,7 +31,7 @@ final class TrainingBenchmarkTests: XCTestCase {
             let fwd = Date().timeIntervalSince(fwdStart)
             print("[training bench] \(method.rawValue): step \(String(format: "%.2f", seconds)) s, "
                   + "\(Int(2048 / seconds)) tokens/s (forward only \(String(format: "%.2f", fwd)) s), "
-                  + "mean loss \(r.lossSum / Double(r.answerTokens)), cores \(Parallel.cores)")
+                  + "mean loss \(r.lossSum / Double(r.answerTokens)), graph buffers \(graph.allocatedBytes >> 20) MiB, cores \(Parallel.cores)")
         }
     }
 }

@@ -62,6 +62,17 @@ final class TrainingGraphTests: XCTestCase {
         }
     }
 
+    /// The graph's buffers scale with maxTokens as planned: full FT of a model adds a gradient
+    /// arena the size of its weights.
+    func testAllocatedBytes() throws {
+        let tiny = TinyModel(family: .qwen2, seed: 550)
+        let model = try tiny.transformer()
+        let small = try TrainingGraph(transformer: model, method: .full, adapters: nil, maxTokens: 8)
+        let large = try TrainingGraph(transformer: model, method: .full, adapters: nil, maxTokens: 64)
+        XCTAssertGreaterThanOrEqual(small.allocatedBytes, model.config.parameterCount * 4)
+        XCTAssertGreaterThan(large.allocatedBytes, small.allocatedBytes)
+    }
+
     /// accumulate adds: two calls give twice one call's gradients; lossScale scales them.
     func testAccumulateAddsScaledGradients() throws {
         let tiny = TinyModel(family: .qwen2, seed: 520)

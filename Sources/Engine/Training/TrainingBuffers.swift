@@ -2,12 +2,13 @@
 /// activations and scratch, sized by its `maxTokens`.
 final class TrainingBufferPool {
     private var blocks: [UnsafeMutableRawPointer] = []
-    private(set) var floats = 0
+    /// Bytes allocated so far.
+    private(set) var bytes = 0
 
     func floats(_ n: Int) -> UnsafeMutablePointer<Float> {
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
         blocks.append(p)
-        floats += n
+        bytes += max(n, 16) * 4
         let f = p.bindMemory(to: Float.self, capacity: max(n, 16))
         f.initialize(repeating: 0, count: max(n, 16))
         return f
@@ -16,6 +17,7 @@ final class TrainingBufferPool {
     func ints32(_ n: Int) -> UnsafeMutablePointer<Int32> {
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
         blocks.append(p)
+        bytes += max(n, 16) * 4
         let f = p.bindMemory(to: Int32.self, capacity: max(n, 16))
         f.initialize(repeating: 0, count: max(n, 16))
         return f
@@ -24,6 +26,7 @@ final class TrainingBufferPool {
     func ints(_ n: Int) -> UnsafeMutablePointer<Int> {
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 8, alignment: 64)
         blocks.append(p)
+        bytes += max(n, 16) * 8
         let f = p.bindMemory(to: Int.self, capacity: max(n, 16))
         f.initialize(repeating: 0, count: max(n, 16))
         return f
@@ -32,6 +35,7 @@ final class TrainingBufferPool {
     func doubles(_ n: Int) -> UnsafeMutablePointer<Double> {
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 8, alignment: 64)
         blocks.append(p)
+        bytes += max(n, 16) * 8
         let f = p.bindMemory(to: Double.self, capacity: max(n, 16))
         f.initialize(repeating: 0, count: max(n, 16))
         return f

@@ -209,6 +209,10 @@ public final class TrainingGraph {
         return i < 0 ? nil : states[i]
     }
 
+    /// Memory this graph allocated: saved activations, scratch and (full) the gradient arena.
+    /// The model's weights and any optimiser state come on top.
+    public var allocatedBytes: Int { pool.bytes + (gradArena?.count ?? 0) * 4 }
+
     public func zeroGradients() {
         if let g = gradArena { g.update(repeating: 0) }
         adapters?.grads.update(repeating: 0)
