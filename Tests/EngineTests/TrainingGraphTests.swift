@@ -62,6 +62,37 @@ final class TrainingGraphTests: XCTestCase {
         }
     }
 
+    /// Names, shapes and weight-decay flags of the full-FT tensors; freezeEmbeddings drops the
+    /// embedding (and the tied head) but keeps an untied head; mismatched adapters are refused.
+    func testTrainableTensorsAndFreezing() throws {
+        for family in ModelFamily.allCases {
+            let tiny = TinyModel(family: family, seed: 560)
+            let model = try tiny.transformer()
+            let c = tiny.config
+            let all = try TrainingGraph(transformer: model, method: .full, adapters: nil, maxTokens: 16).trainableTensors
+            XCTAssertEqual(all.reduce(0) { $0 + $1.value.count }, c.parameterCount, "\(family): every parameter once")
+            for t in all {
+                XCTAssertEqual(t.shape.reduce(1, *), t.value.count, t.name)
+                let decay = !(t.name.hasSuffix("norm.weight") || t.name.hasSuffix(".bias"))
+                XCTAssertEqual(t.weightDecay, decay, t.name)
+            }
+            let frozen = try TrainingGraph(transformer: model, method: .full, adapters: nil, maxTokens: 32,
+                                           freezeEmbeddings: true)
+            let names = frozen.trainableTensors.map(\.name)
+            XCTAssertFalse(names.contains("model.embed_tokens.weight"))
+            XCTAssertEqual(names.contains("lm_head.weight"), !c.tiedEmbeddings)
+            frozen.zeroGradients()
+            _ = frozen.accumulate(TrainingGradientTests.batch(c, seed: 561), lossScale: 1, dropoutSeed: 0)
+            let embeddingGrad = frozen.gradArena!.prefix(c.vocabSize * c.dim)
+            XCTAssertTrue(embeddingGrad.allSatisfy { $0 == 0 }, "\(family): frozen embedding has no gradient")
+
+            let lora = AdapterSet(config: AdapterConfig(method: .lora, rank: 2), model: c)
+            XCTAssertThrowsError(try TrainingGraph(transformer: model, method: .dora, adapters: lora, maxTokens: 8))
+            XCTAssertThrowsError(try TrainingGraph(transformer: model, method: .full, adapters: lora, maxTokens: 8))
+            XCTAssertThrowsError(try TrainingGraph(transformer: model, method: .lora, adapters: nil, maxTokens: 8))
+        }
+    }
+
     /// The graph's buffers scale with maxTokens as planned: full FT of a model adds a gradient
     /// arena the size of its weights.
     func testAllocatedBytes() throws {
