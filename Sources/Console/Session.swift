@@ -167,6 +167,8 @@ public final class Session {
             try runEval(e)
         case .resume(let id):
             try resumeRun(Int64(id))
+        case .train(let t):
+            try runTrain(t)
         }
     }
 
