@@ -10,6 +10,8 @@ public final class Session {
     public private(set) var store: ResultsStore
     public private(set) var databasePath: String
     public var options = RenderOptions()
+    /// Where datasets are read from (`--data`, `.data DIR`); nil: `$FTLAB_DATA`, else ../shared/data.
+    public var dataDirectory: String?
     var timer = false
     var quitRequested = false
 

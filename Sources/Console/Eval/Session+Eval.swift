@@ -50,7 +50,7 @@ extension Session {
     }
 
     func execute(spec: ExperimentSpec, model: EvalModel? = nil, sink: EvalStoreSink, skipping: Set<Int>) throws {
-        let runner = try Evaluation.make(spec: spec, model: model)
+        let runner = try Evaluation.make(spec: spec, model: model, dataDirectory: dataDirectory)
         let tty = errors is StandardOutputSink && isatty(STDERR_FILENO) != 0
         let summary = EvalSummaryCollector()
         SignalHandling.reset()

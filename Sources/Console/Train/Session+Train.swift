@@ -42,7 +42,7 @@ extension Session {
         if let wd = c.weightDecay { spec.weightDecay = wd }
         if let w = c.warmup { spec.warmupSteps = w }
         if let s = c.schedule {
-            guard let kind = LearningRateScheduleKind(rawValue: s) else { throw ConsoleError("unknown schedule `\(s)`") }
+            guard let kind = LearningRateSchedule.Decay(rawValue: s) else { throw ConsoleError("unknown schedule `\(s)`") }
             spec.schedule = kind
         }
         if let e = c.epochs { spec.epochs = e }

@@ -23,7 +23,7 @@ public struct TrainSpec: Codable, Equatable, Sendable {
     public var learningRate: Double
     public var weightDecay: Double
     public var warmupSteps: Int
-    public var schedule: LearningRateScheduleKind
+    public var schedule: LearningRateSchedule.Decay
     public var epochs: Int
     /// Optimizer steps; when set it wins over `epochs` (the data cycles as often as needed).
     public var maxSteps: Int?
@@ -47,7 +47,7 @@ public struct TrainSpec: Codable, Equatable, Sendable {
                 method: TrainingMethod, rank: Int = 16, alpha: Float = 32, dropout: Float = 0.05,
                 targets: [Projection] = Projection.allCases, rsLoRA: Bool = false, freezeEmbeddings: Bool = false,
                 learningRate: Double? = nil, weightDecay: Double = 0, warmupSteps: Int = 10,
-                schedule: LearningRateScheduleKind = .cosine, epochs: Int = 1, maxSteps: Int? = nil,
+                schedule: LearningRateSchedule.Decay = .cosine, epochs: Int = 1, maxSteps: Int? = nil,
                 batchSize: Int = 8, accumulation: Int = 1, maxSequenceLength: Int = 512, maxGradNorm: Double = 1,
                 limit: Int? = nil, seed: UInt64 = 0, appendEOS: Bool = true, checkpointEvery: Int = 100,
                 outputDirectory: String = "", thenEval: ExperimentSpec? = nil) {
