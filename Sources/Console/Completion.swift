@@ -12,8 +12,11 @@ extension Session {
         let candidates: [String]
         if before.trimmingCharacters(in: .whitespaces).isEmpty {
             candidates = Self.dotCommands + Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select"]
+                + Self.reportStarters
         } else if let first = words.first, first.hasPrefix(".") {
             candidates = dotArgumentCompletions(command: first, word: word)
+        } else if let report = reportCompletions(words: words, word: word) {
+            candidates = report
         } else {
             candidates = queryCompletions(words: words, before: before)
         }

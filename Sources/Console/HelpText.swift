@@ -1,6 +1,6 @@
 /// The text of `.help [topic]`. Kept beside the language so the two change together.
 enum HelpText {
-    static let topics = ["queries", "fields", "pivots", "runs", "dot", "examples"]
+    static let topics = ["queries", "fields", "pivots", "runs", "reports", "dot", "examples"]
 
     static func text(for topic: String?, fields: [(source: String, names: [String])]) -> String? {
         switch topic?.lowercased() {
@@ -9,6 +9,7 @@ enum HelpText {
         case "fields", "field": return fieldsText(fields)
         case "pivots", "pivot", "accuracy", "count": return pivots
         case "runs", "eval", "train", "resume": return runsHelp
+        case "reports", "report", "compare": return reports
         case "dot", "commands", "dot-commands": return dot
         case "examples", "example": return examples
         default: return nil
@@ -28,8 +29,12 @@ enum HelpText {
       train MODEL on TASK with full|lora|dora [options] [then eval on TASK [options]]
                                     fine-tune, store every step, evaluate the tuned model
       resume run N                  finish an interrupted evaluation or training run
+      report negative-transfer|thresholds [where …] [to DIR]
+                                    analyse runs; write report.md, CSVs and SVG plots to DIR
+      report run N                  one run: accuracy with interval, rules, parent/children
+      compare run A with run B      example by example: counts, Δ, bootstrap interval, McNemar p
 
-    Help topics: .help queries | fields | pivots | runs | dot | examples
+    Help topics: .help queries | fields | pivots | runs | reports | dot | examples
     Dot-commands: .help dot      Quit: .quit or Ctrl-D      Abandon a line: Ctrl-C
 
     """
@@ -88,12 +93,28 @@ enum HelpText {
 
       resume run N   continue an interrupted run: an evaluation from its first missing example,
                      a training run from its last checkpoint (then its evaluation)
+    static let reports = """
+    Reports
+      report negative-transfer [where EXPR] [to DIR]
+        Δ of every method against the same model's zero-shot run on the same examples (paired per
+        seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds.
+      report thresholds [where EXPR] [to DIR]
+        Δ against log10(parameters) per method and where it crosses zero (interpolated).
+        Both write report.md, runs.csv, summary.csv, accuracy.svg and delta.svg to DIR
+        (default Reports/out/<time>-<report>/). EXPR is a runs filter, as in `runs where …`;
+        the zero-shot runs of the selected models are always included as baselines.
+      report run N
+        the run, its accuracy with a Wilson 95 % interval, accuracy per scoring rule, and its
+        training parent or evaluation children.
+      compare run A with run B
+        the examples both runs scored: both right / A only / B only / both wrong, Δ = B − A with
+        a paired bootstrap 95 % interval, exact McNemar p, then the examples that flipped.
 
     """
 
     static let dot = """
     Dot-commands
-      .help [topic]            this help; topics: queries fields pivots dot examples
+      .help [topic]            this help; topics: queries fields pivots runs reports dot examples
       .tables                  tables and query views in the database
       .schema [table]          CREATE statements
       .mode MODE               table | markdown | csv | json | line
@@ -122,6 +143,8 @@ enum HelpText {
       runs select id, model, method, seed, accuracy
       eval smollm2-135m-instruct on gsm8k shots 5 fixed limit 200
       train smollm2-135m-instruct on gsm8k with lora steps 300 then eval on gsm8k limit 200
+      report negative-transfer where task = gsm8k to Reports/out/gsm8k
+      compare run 1 with run 5
 
     """
 

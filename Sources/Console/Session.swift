@@ -171,6 +171,8 @@ public final class Session {
             try resumeRun(Int64(id))
         case .train(let t):
             try runTrain(t)
+        case .report(let r):
+            try runReport(r)
         }
     }
 

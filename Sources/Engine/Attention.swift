@@ -4,14 +4,25 @@
 /// (segment, KV head) in decode, where the group's query heads share the KV head and are stacked
 /// into one [groupSize, headDim] matrix — and the units are dealt to the cores costliest first, in
 /// snake order (0, 1, 1, 0, 0, 1, …), which balances causal blocks of unequal size. Each
-/// unit does two small single-threaded BLAS products (scores = Q·Kᵀ, out = P·V) around a masked
+/// unit does small single-threaded BLAS products (scores = Q·Kᵀ, out = P·V) around a masked
 /// softmax (OpenBLAS is always single-threaded; see `Parallel`).
+///
+/// When the cache shares a prefix (few-shot prompts, `KVCache.attachPrefix`), keys below the
+/// prefix length come from the prefix's cache; a decode step over several rows then runs per query
+/// head with the rows stacked, so the prefix's keys and values are read once per step rather than
+/// once per row (decode is memory-bound: with a 1k-token prefix and 8 rows, per-row reads made a
+/// step about 1.7× as costly as without shots).
 enum Attention {
     /// Reads Q from `scratch.qkv` (RoPE applied) and K/V from the cache (this chunk's keys already
     /// stored); writes `scratch.attn` [tokens, qDim].
     static func run(layer: Int, config c: ModelConfig, cache: KVCache, scratch s: ForwardScratch,
                     segments: Int) {
         _ = Parallel.blasSingleThreaded
+        if cache.prefixLength > 0 && segments > 1 && sharedDecodeApplies(cache: cache, scratch: s, segments: segments) {
+            let region = SharedPrefixDecode(layer: layer, config: c, cache: cache, scratch: s, segments: segments)
+            Parallel.forEachWorker(region)
+            return
+        }
         let qb = s.queryBlock
         var total = 0
         for seg in 0..<segments {
@@ -26,11 +37,27 @@ enum Attention {
         }
     }
 
+    /// A decode step (one token per segment, segment i is token i) with every row past the prefix.
+    private static func sharedDecodeApplies(cache: KVCache, scratch s: ForwardScratch, segments: Int) -> Bool {
+        for seg in 0..<segments where s.segCount[seg] != 1 || s.segToken[seg] != seg || s.segStart[seg] < cache.prefixLength {
+            return false
+        }
+        return true
+    }
+
     private struct Units: ParallelRegion {
         let layer: Int, config: ModelConfig, cache: KVCache, scratch: ForwardScratch, segments: Int
         func run(worker: Int, workers: Int) {
             runUnits(worker: worker, workers: workers, layer: layer, config: config, cache: cache,
                      scratch: scratch, segments: segments)
+        }
+    }
+
+    private struct SharedPrefixDecode: ParallelRegion {
+        let layer: Int, config: ModelConfig, cache: KVCache, scratch: ForwardScratch, segments: Int
+        func run(worker: Int, workers: Int) {
+            sharedPrefixDecode(worker: worker, workers: workers, layer: layer, config: config, cache: cache,
+                               scratch: scratch, segments: segments)
         }
     }
 
@@ -41,6 +68,37 @@ enum Attention {
         return (r < workers ? r : 2 * workers - 1 - r) == worker
     }
 
+    /// scores[i][j − lo] = scale · q_i · k_j for keys lo..<hi of (row, kvHead), i < m; keys below
+    /// the shared prefix's length come from the prefix's cache.
+    @inline(__always)
+    private static func scores(_ q: UnsafePointer<Float>, lda: Int, m: Int, cache: KVCache, layer: Int, row: Int,
+                               kvHead: Int, lo: Int, hi: Int, scale: Float, hd: Int,
+                               into out: UnsafeMutablePointer<Float>, ldc: Int) {
+        var j = lo
+        while j < hi {
+            let end = j < cache.prefixLength ? min(hi, cache.prefixLength) : hi
+            Matmul.abT(q, lda: lda, cache.keys(layer: layer, row: row, kvHead: kvHead, from: j), ldb: hd,
+                       m: m, n: end - j, k: hd, alpha: scale, into: out + (j - lo), ldc: ldc)
+            j = end
+        }
+    }
+
+    /// out[i] = Σ_j p[i][j − lo] · v_j over keys lo..<hi, i < m, split like `scores`.
+    @inline(__always)
+    private static func weightedValues(_ p: UnsafePointer<Float>, ldp: Int, m: Int, cache: KVCache, layer: Int,
+                                       row: Int, kvHead: Int, lo: Int, hi: Int, hd: Int,
+                                       into out: UnsafeMutablePointer<Float>, ldc: Int) {
+        var j = lo
+        var first = true
+        while j < hi {
+            let end = j < cache.prefixLength ? min(hi, cache.prefixLength) : hi
+            Matmul.ab(p + (j - lo), lda: ldp, cache.values(layer: layer, row: row, kvHead: kvHead, from: j), ldb: hd,
+                      m: m, n: hd, k: end - j, into: out, ldc: ldc, accumulate: !first)
+            first = false
+            j = end
+        }
+    }
+
     /// This worker's units.
     private static func runUnits(worker w: Int, workers: Int, layer: Int, config c: ModelConfig,
                                  cache: KVCache, scratch s: ForwardScratch, segments: Int) {
@@ -48,7 +106,7 @@ enum Attention {
         let window = c.window(forLayer: layer)
         let scale = c.attentionScale
         let qb = s.queryBlock
-        let scores = s.scores + w * s.scoresPerWorker
+        let scoreBlock = s.scores + w * s.scoresPerWorker
         var u = 0
         for seg in 0..<segments {
             let row = s.segRow[seg], p0 = s.segStart[seg], n = s.segCount[seg], t0 = s.segToken[seg]
@@ -59,12 +117,11 @@ enum Attention {
                     if !mine(u, w, workers) { continue }
                     let lo = window.map { max(0, p0 - $0 + 1) } ?? 0
                     let nk = p0 + 1 - lo
-                    let off = cache.offset(layer: layer, row: row, kvHead: kvh) + lo * hd
-                    Matmul.abT(s.qkv + t0 * qkvDim + kvh * g * hd, lda: hd, cache.keys + off, ldb: hd,
-                               m: g, n: nk, k: hd, alpha: scale, into: scores, ldc: nk)
-                    for i in 0..<g { Activation.softmax(scores + i * nk, nk) }
-                    Matmul.ab(scores, lda: nk, cache.values + off, ldb: hd, m: g, n: hd, k: nk,
-                              into: s.attn + t0 * qDim + kvh * g * hd, ldc: hd)
+                    scores(s.qkv + t0 * qkvDim + kvh * g * hd, lda: hd, m: g, cache: cache, layer: layer, row: row,
+                           kvHead: kvh, lo: lo, hi: p0 + 1, scale: scale, hd: hd, into: scoreBlock, ldc: nk)
+                    for i in 0..<g { Activation.softmax(scoreBlock + i * nk, nk) }
+                    weightedValues(scoreBlock, ldp: nk, m: g, cache: cache, layer: layer, row: row, kvHead: kvh,
+                                   lo: lo, hi: p0 + 1, hd: hd, into: s.attn + t0 * qDim + kvh * g * hd, ldc: hd)
                 }
                 continue
             }
@@ -78,23 +135,81 @@ enum Attention {
                     let first = p0 + j0, last = first + nq - 1
                     let lo = window.map { max(0, first - $0 + 1) } ?? 0
                     let nk = last + 1 - lo
-                    let off = cache.offset(layer: layer, row: row, kvHead: h / g) + lo * hd
-                    Matmul.abT(s.qkv + (t0 + j0) * qkvDim + h * hd, lda: qkvDim, cache.keys + off, ldb: hd,
-                               m: nq, n: nk, k: hd, alpha: scale, into: scores, ldc: nk)
+                    scores(s.qkv + (t0 + j0) * qkvDim + h * hd, lda: qkvDim, m: nq, cache: cache, layer: layer,
+                           row: row, kvHead: h / g, lo: lo, hi: last + 1, scale: scale, hd: hd,
+                           into: scoreBlock, ldc: nk)
                     for i in 0..<nq {
                         // Query at position `pos` sees keys [max(lo, pos − window + 1), pos]; relative
                         // to `lo` that is [a, end). The rest of its row is zeroed for P·V.
                         let pos = first + i
                         let a = (window.map { max(0, pos - $0 + 1) } ?? 0) - lo
                         let end = pos + 1 - lo
-                        let rowScores = scores + i * nk
+                        let rowScores = scoreBlock + i * nk
                         if a > 0 { rowScores.update(repeating: 0, count: a) }
                         Activation.softmax(rowScores + a, end - a)
                         if end < nk { (rowScores + end).update(repeating: 0, count: nk - end) }
                     }
-                    Matmul.ab(scores, lda: nk, cache.values + off, ldb: hd, m: nq, n: hd, k: nk,
-                              into: s.attn + (t0 + j0) * qDim + h * hd, ldc: qDim)
+                    weightedValues(scoreBlock, ldp: nk, m: nq, cache: cache, layer: layer, row: row, kvHead: h / g,
+                                   lo: lo, hi: last + 1, hd: hd, into: s.attn + (t0 + j0) * qDim + h * hd, ldc: qDim)
                 }
+            }
+        }
+    }
+
+    /// A decode step over rows that share a prefix, one unit per query head: the rows' queries
+    /// (stride qkvDim) against the prefix's keys in one product, each row's own keys after them in
+    /// the same score row, one softmax per row, then the prefix's values for all rows in one
+    /// product and each row's own values added.
+    private static func sharedPrefixDecode(worker w: Int, workers: Int, layer: Int, config c: ModelConfig,
+                                           cache: KVCache, scratch s: ForwardScratch, segments rows: Int) {
+        let hd = c.headDim, qkvDim = c.qkvDim, qDim = c.qDim, g = c.groupSize
+        let window = c.window(forLayer: layer)
+        let scale = c.attentionScale
+        let prefix = cache.prefixLength
+        // Prefix keys any row can see: from the smallest window start on.
+        var pl = prefix
+        var longestOwn = 0
+        for i in 0..<rows {
+            let p0 = s.segStart[i]
+            pl = min(pl, window.map { max(0, p0 - $0 + 1) } ?? 0)
+            longestOwn = max(longestOwn, p0 + 1 - prefix)
+        }
+        let np = prefix - pl
+        let width = np + longestOwn
+        let block = s.sharedScores! + w * s.sharedScoresPerWorker
+        for h in 0..<c.heads where mine(h, w, workers) {
+            let kvh = h / g
+            let q = s.qkv + h * hd
+            if np > 0 {
+                scores(q, lda: qkvDim, m: rows, cache: cache, layer: layer, row: 0, kvHead: kvh, lo: pl, hi: prefix,
+                       scale: scale, hd: hd, into: block, ldc: width)
+            }
+            for i in 0..<rows {
+                let row = s.segRow[i], p0 = s.segStart[i]
+                let lo = window.map { max(0, p0 - $0 + 1) } ?? 0
+                let ownLo = max(lo, prefix)
+                let rowScores = block + i * width
+                // Own keys ownLo…p0 at columns np + (ownLo − prefix)…; columns before the row's
+                // window start hold no score and get weight 0.
+                scores(q + i * qkvDim, lda: qkvDim, m: 1, cache: cache, layer: layer, row: row, kvHead: kvh,
+                       lo: ownLo, hi: p0 + 1, scale: scale, hd: hd, into: rowScores + np + (ownLo - prefix), ldc: width)
+                let a = lo < prefix ? max(lo, pl) - pl : np + (ownLo - prefix)
+                let end = np + (p0 + 1 - prefix)
+                if a > 0 { rowScores.update(repeating: 0, count: a) }
+                Activation.softmax(rowScores + a, end - a)
+            }
+            let out = s.attn + h * hd
+            if np > 0 {
+                Matmul.ab(block, lda: width, cache.values(layer: layer, row: 0, kvHead: kvh, from: pl), ldb: hd,
+                          m: rows, n: hd, k: np, into: out, ldc: qDim)
+            }
+            for i in 0..<rows {
+                let row = s.segRow[i], p0 = s.segStart[i]
+                let lo = window.map { max(0, p0 - $0 + 1) } ?? 0
+                let ownLo = max(lo, prefix)
+                Matmul.ab(block + i * width + np + (ownLo - prefix), lda: width,
+                          cache.values(layer: layer, row: row, kvHead: kvh, from: ownLo), ldb: hd,
+                          m: 1, n: hd, k: p0 + 1 - ownLo, into: out + i * qDim, ldc: qDim, accumulate: np > 0)
             }
         }
     }

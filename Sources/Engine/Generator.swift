@@ -18,7 +18,7 @@ extension Transformer {
     }
 
     /// Like `generate(prompts:…)` for prompts `prefix.tokens + suffixes[i]`: the prefix's keys and
-    /// values, computed once, are copied into every row before the suffixes are prefilled.
+    /// values, computed once, are shared by every row (read from the prefix's cache, not copied).
     public func generate(prefix: PrefixCache, suffixes: [[Int32]], maxNewTokens: Int,
                          stopTokenIDs: Set<Int32> = [],
                          stopCondition: ((Int, [Int32]) -> Bool)? = nil) -> [[Int32]] {
@@ -28,7 +28,7 @@ extension Transformer {
         let p = prefix.tokens.count
         let longest = suffixes.map(\.count).max()!
         let cache = makeCache(rows: suffixes.count, capacity: p + longest + maxNewTokens)
-        cache.copyPrefix(from: prefix.cache, count: p, into: Array(0..<suffixes.count))
+        cache.attachPrefix(prefix.cache, count: p)
         // A row with an empty suffix continues straight from the prefix's own logits.
         let fromPrefix = Int32(VectorOps.argmax(prefix.logits, config.vocabSize))
         var first = [Int32](repeating: fromPrefix, count: suffixes.count)
@@ -93,7 +93,7 @@ private struct ArgmaxRows: RangeRegion {
 }
 
 /// A prompt prefix shared by many prompts (the k shots of a few-shot prompt), prefilled once.
-/// `Transformer.generate(prefix:suffixes:…)` copies its keys and values into every row.
+/// `Transformer.generate(prefix:suffixes:…)` shares its keys and values with every row.
 public final class PrefixCache: @unchecked Sendable {
     public let tokens: [Int32]
     let model: ObjectIdentifier

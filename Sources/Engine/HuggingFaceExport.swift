@@ -1,7 +1,8 @@
 import Foundation
 
-/// Writes a GGUF model as a Hugging Face checkpoint directory that `HuggingFaceCheckpoint` (and
-/// transformers) can read:
+/// Writes a GGUF model, or a transformer's current weights (a full fine-tune), as a Hugging Face
+/// checkpoint directory that `HuggingFaceCheckpoint` (and transformers) can read. Both go through
+/// `writeFiles`:
 /// - `config.json` (`LlamaForCausalLM`, `Qwen2ForCausalLM` or `Gemma3ForCausalLM`);
 /// - `model.safetensors`: every tensor the engine uses, dequantized to F32, under Hugging Face
 ///   names, with llama's Q/K rows un-permuted to half-split order and gemma3's norms stored as
@@ -18,33 +19,85 @@ public enum HuggingFaceExport {
         public let tensorCount: Int
     }
 
+    /// Where the tokenizer files (and BOS/EOS ids of config.json) of an export come from.
+    public enum TokenizerSource {
+        /// Converted from the GGUF's tokenizer metadata.
+        case gguf(GGUFFile)
+        /// Copied from a Hugging Face directory (tokenizer.json required; tokenizer_config.json,
+        /// special_tokens_map.json, generation_config.json and chat_template.jinja when present).
+        case huggingFace(URL)
+    }
+
+    /// Exports a GGUF model into `directory` (created if needed; files in it are overwritten).
     @discardableResult
     public static func write(gguf file: GGUFFile, to directory: URL) throws -> Summary {
         let config = try ModelConfig(gguf: file)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-
-        // Weights.
-        var tensors: [(name: String, shape: [Int])] = []
         var source: [String: GGUFTensorInfo] = [:]
         for name in HuggingFaceNames.ggufTensorNames(for: config) {
             guard let info = file.tensor(named: name) else {
                 throw GGUFError(file: file.name, field: "tensor '\(name)'", problem: "no such tensor (needed by \(config.family))")
             }
-            guard let hf = HuggingFaceNames.huggingFaceName(forGGUF: name, family: config.family) else {
-                throw GGUFError(file: file.name, field: "tensor '\(name)'", problem: "no Hugging Face name")
+            let expected = HuggingFaceNames.engineShape(forGGUF: name, config: config).reduce(1, *)
+            guard info.elementCount == expected else {
+                throw GGUFError(file: file.name, field: "tensor '\(name)'", problem: "\(info.elementCount) values, the config implies \(expected)")
             }
-            let shape = Array(info.shape.reversed())  // GGUF ne = [in, out]; PyTorch [out, in]
-            tensors.append((hf, shape))
-            source[hf] = info
+            source[name] = info
         }
-        let ggufName = Dictionary(uniqueKeysWithValues: HuggingFaceNames.ggufTensorNames(for: config).map {
-            (HuggingFaceNames.huggingFaceName(forGGUF: $0, family: config.family)!, $0)
-        })
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try writeFiles(config: config, tokenizer: .gguf(file), to: directory) { name, buffer in
+            try file.dequantize(source[name]!, into: buffer)
+        }
+    }
+
+    /// Exports a transformer's current weights (e.g. after full fine-tuning) with the tokenizer
+    /// of the model it came from. The directory is replaced as a whole, atomically (see
+    /// `AtomicDirectory`); `extra` may add files (optimiser or trainer state) before it appears.
+    @discardableResult
+    public static func write(transformer: Transformer, tokenizerFrom tokenizer: TokenizerSource, to directory: URL,
+                             extra: ((URL) throws -> Void)? = nil) throws -> Summary {
+        let weights = transformer.weights
+        var summary: Summary?
+        try AtomicDirectory.write(directory) { staging in
+            summary = try writeFiles(config: transformer.config, tokenizer: tokenizer, to: staging) { name, buffer in
+                guard let t = weights.tensor(named: name), t.count == buffer.count else {
+                    throw HuggingFaceError(file: directory.path, key: "tensor '\(name)'", problem: "not in the transformer's weights")
+                }
+                _ = buffer.initialize(from: t)
+            }
+            try extra?(staging)
+        }
+        return summary!
+    }
+
+    /// A loaded model's transformer, with the tokenizer of the file or directory it was loaded from.
+    @discardableResult
+    public static func write(model: LoadedModel, to directory: URL, extra: ((URL) throws -> Void)? = nil) throws -> Summary {
+        let source: TokenizerSource
+        if let file = model.file { source = .gguf(file) } else if let c = model.checkpoint { source = .huggingFace(c.directory) } else {
+            throw HuggingFaceError(file: model.path, key: "model", problem: "neither a GGUF file nor a Hugging Face directory")
+        }
+        return try write(transformer: model.transformer, tokenizerFrom: source, to: directory, extra: extra)
+    }
+
+    /// The one export path: `fill(ggufName, buffer)` gives each engine tensor in the engine's
+    /// layout; it is written under its Hugging Face name after the layout transform (llama Q/K
+    /// rows un-permuted, gemma3 norms minus 1), then the tokenizer files and config.json.
+    static func writeFiles(config: ModelConfig, tokenizer: TokenizerSource, to directory: URL,
+                           fill: (String, UnsafeMutableBufferPointer<Float>) throws -> Void) throws -> Summary {
+        var tensors: [(name: String, shape: [Int])] = []
+        var ggufName: [String: String] = [:]
+        for name in HuggingFaceNames.ggufTensorNames(for: config) {
+            guard let hf = HuggingFaceNames.huggingFaceName(forGGUF: name, family: config.family) else {
+                throw HuggingFaceError(file: directory.path, key: "tensor '\(name)'", problem: "no Hugging Face name")
+            }
+            tensors.append((hf, HuggingFaceNames.engineShape(forGGUF: name, config: config)))
+            ggufName[hf] = name
+        }
         try SafeTensorsWriter.write(to: directory.appendingPathComponent("model.safetensors").path,
                                     metadata: ["format": "pt"], tensors: tensors) { hf, buffer in
-            let info = source[hf]!
-            try file.dequantize(info, into: buffer)
-            switch HuggingFaceNames.transform(forGGUF: ggufName[hf]!, config: config) {
+            let name = ggufName[hf]!
+            try fill(name, buffer)
+            switch HuggingFaceNames.transform(forGGUF: name, config: config) {
             case .none: break
             case .normShift: for i in buffer.indices { buffer[i] -= 1 }
             case .ropePermute(let heads):
@@ -52,19 +105,43 @@ public enum HuggingFaceExport {
             }
         }
 
-        // Tokenizer.
-        let meta = file.metadata
-        let tok = try tokenizerFiles(metadata: meta, source: file.name)
-        try writeJSON(tok.tokenizer, to: directory.appendingPathComponent("tokenizer.json"))
-        try writeJSON(tok.config, to: directory.appendingPathComponent("tokenizer_config.json"))
-
-        // Config.
         var json = configJSON(config)
-        if let bos = meta["tokenizer.ggml.bos_token_id"]?.int { json["bos_token_id"] = bos }
-        if let eos = meta["tokenizer.ggml.eos_token_id"]?.int { json["eos_token_id"] = eos }
+        var files = ["config.json", "model.safetensors"]
+        switch tokenizer {
+        case .gguf(let file):
+            let meta = file.metadata
+            let tok = try tokenizerFiles(metadata: meta, source: file.name)
+            try writeJSON(tok.tokenizer, to: directory.appendingPathComponent("tokenizer.json"))
+            try writeJSON(tok.config, to: directory.appendingPathComponent("tokenizer_config.json"))
+            files += ["tokenizer.json", "tokenizer_config.json"]
+            if let bos = meta["tokenizer.ggml.bos_token_id"]?.int { json["bos_token_id"] = bos }
+            if let eos = meta["tokenizer.ggml.eos_token_id"]?.int { json["eos_token_id"] = eos }
+        case .huggingFace(let source):
+            let fm = FileManager.default
+            for name in ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "chat_template.jinja"] {
+                let from = source.appendingPathComponent(name)
+                guard fm.fileExists(atPath: from.path) else {
+                    if name == "tokenizer.json" { throw HuggingFaceError(file: from.path, key: "file", problem: "missing (the export needs the tokenizer)") }
+                    continue
+                }
+                let to = directory.appendingPathComponent(name)
+                do {
+                    try? fm.removeItem(at: to)
+                    try fm.copyItem(at: from, to: to)
+                } catch {
+                    throw HuggingFaceError(file: to.path, key: "file", problem: "cannot copy from \(from.path) (\(error.localizedDescription))")
+                }
+                files.append(name)
+            }
+            // Token ids the source's config.json declares (bos/eos/pad), as they were.
+            if let data = fm.contents(atPath: source.appendingPathComponent("config.json").path),
+               let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+                let top = (root["text_config"] as? [String: Any]).map { root.merging($0) { a, _ in a } } ?? root
+                for key in ["bos_token_id", "eos_token_id", "pad_token_id"] where top[key] != nil { json[key] = top[key] }
+            }
+        }
         try writeJSON(json, to: directory.appendingPathComponent("config.json"))
-        return Summary(config: config, files: ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"],
-                       tensorCount: tensors.count)
+        return Summary(config: config, files: files.sorted(), tensorCount: tensors.count)
     }
 
     /// config.json for `c`, as transformers writes it for the family.

@@ -32,6 +32,23 @@ public enum HuggingFaceNames {
         return names
     }
 
+    /// The engine's (and PyTorch's) shape of the GGUF-named tensor: [out, in] for matrices,
+    /// [n] for norms and biases.
+    public static func engineShape(forGGUF name: String, config c: ModelConfig) -> [Int] {
+        switch name {
+        case "token_embd.weight", "output.weight": return [c.vocabSize, c.dim]
+        case _ where name.hasSuffix(".attn_q.weight"): return [c.qDim, c.dim]
+        case _ where name.hasSuffix(".attn_k.weight"), _ where name.hasSuffix(".attn_v.weight"): return [c.kvDim, c.dim]
+        case _ where name.hasSuffix(".attn_q.bias"): return [c.qDim]
+        case _ where name.hasSuffix(".attn_k.bias"), _ where name.hasSuffix(".attn_v.bias"): return [c.kvDim]
+        case _ where name.hasSuffix(".attn_q_norm.weight"), _ where name.hasSuffix(".attn_k_norm.weight"): return [c.headDim]
+        case _ where name.hasSuffix(".attn_output.weight"): return [c.dim, c.qDim]
+        case _ where name.hasSuffix(".ffn_gate.weight"), _ where name.hasSuffix(".ffn_up.weight"): return [c.ffnDim, c.dim]
+        case _ where name.hasSuffix(".ffn_down.weight"): return [c.dim, c.ffnDim]
+        default: return [c.dim]  // output_norm, attn_norm, ffn_norm, the sandwich norms
+        }
+    }
+
     /// The Hugging Face name (with the `model.` prefix of `*ForCausalLM`) of a GGUF tensor name.
     /// gemma3 note: HF `post_attention_layernorm` is the sandwich norm after attention (GGUF
     /// `post_attention_norm`) and `pre_feedforward_layernorm` is GGUF's `ffn_norm`; in llama and

@@ -17,6 +17,11 @@ public final class KVCache: @unchecked Sendable {
     /// Tokens stored per row.
     public internal(set) var lengths: [Int]
     let scratch: ForwardScratch
+    /// A prefix every row shares, held once in row 0 of another cache (`attachPrefix`): positions
+    /// 0..<prefixLength are read from there, so a batch of few-shot prompts neither copies the
+    /// shots' keys and values into each row nor reads them once per row in a decode step.
+    private(set) var prefix: KVCache?
+    private(set) var prefixLength = 0
 
     init(config: ModelConfig, rows: Int, capacity: Int) {
         precondition(rows > 0 && capacity > 0, "KVCache needs rows > 0 and capacity > 0")
@@ -37,9 +42,40 @@ public final class KVCache: @unchecked Sendable {
         values.deallocate()
     }
 
-    /// Forgets every row's tokens (the memory is kept).
+    /// Forgets every row's tokens and any attached prefix (the memory is kept).
     public func reset() {
         for r in 0..<rows { lengths[r] = 0 }
+        prefix = nil
+        prefixLength = 0
+    }
+
+    /// Makes the first `count` positions of `source`'s row 0 the start of every row (which must
+    /// all be empty) without copying them: attention reads them from `source`, which this cache
+    /// keeps alive. Positions from `count` on are stored here as usual.
+    public func attachPrefix(_ source: KVCache, count: Int) {
+        precondition(source.layers == layers && source.kvHeads == kvHeads && source.headDim == headDim,
+                     "attachPrefix between caches of different models")
+        check(count > 0 && count <= source.lengths[0] && count < capacity,
+              "attachPrefix: \(count) positions requested, source has \(source.lengths[0]), capacity \(capacity)")
+        check(lengths.allSatisfy { $0 == 0 }, "attachPrefix: the cache is not empty")
+        prefix = source
+        prefixLength = count
+        for r in 0..<rows { lengths[r] = count }
+        scratch.reserveSharedScores(rows: rows, capacity: capacity)
+    }
+
+    /// Keys (or values) of positions `from..<to` of (layer, row, kvHead), contiguous [n, headDim]:
+    /// the range must lie entirely in the shared prefix or entirely in the row's own positions.
+    @inline(__always)
+    func keys(layer: Int, row: Int, kvHead: Int, from: Int) -> UnsafeMutablePointer<Float> {
+        if from < prefixLength, let p = prefix { return p.keys + p.offset(layer: layer, row: 0, kvHead: kvHead) + from * headDim }
+        return keys + offset(layer: layer, row: row, kvHead: kvHead) + from * headDim
+    }
+
+    @inline(__always)
+    func values(layer: Int, row: Int, kvHead: Int, from: Int) -> UnsafeMutablePointer<Float> {
+        if from < prefixLength, let p = prefix { return p.values + p.offset(layer: layer, row: 0, kvHead: kvHead) + from * headDim }
+        return values + offset(layer: layer, row: row, kvHead: kvHead) + from * headDim
     }
 
     /// Offset of (layer, row, kvHead, position 0) in `keys`/`values`.
@@ -128,6 +164,9 @@ final class ForwardScratch {
     /// Attention scores, one block per worker: [max(queryBlock, groupSize) × capacity].
     let scores: UnsafeMutablePointer<Float>
     let scoresPerWorker: Int
+    /// Decode over a shared prefix: one [rows × capacity] block per worker (allocated on attach).
+    private(set) var sharedScores: UnsafeMutablePointer<Float>?
+    private(set) var sharedScoresPerWorker = 0
 
     init(config: ModelConfig, rows: Int, capacity: Int) {
         self.config = config
@@ -142,6 +181,12 @@ final class ForwardScratch {
         segEntry = .allocate(capacity: rows)
         scoresPerWorker = max(Self.defaultQueryBlock, config.groupSize) * capacity
         scores = allocateFloats(Parallel.cores * scoresPerWorker)
+    }
+
+    func reserveSharedScores(rows: Int, capacity: Int) {
+        guard sharedScores == nil else { return }
+        sharedScoresPerWorker = rows * capacity
+        sharedScores = allocateFloats(Parallel.cores * sharedScoresPerWorker)
     }
 
     /// Makes room for `tokens` tokens per chunk.
@@ -185,5 +230,6 @@ final class ForwardScratch {
         segRow.deallocate(); segStart.deallocate(); segCount.deallocate(); segToken.deallocate()
         segEntry.deallocate()
         scores.deallocate()
+        sharedScores?.deallocate()
     }
 }

@@ -92,14 +92,17 @@ enum Matmul {
     }
 
     /// C[m, n] = Σₖ A[m, k]·B[k, n] — e.g. attention output P·V.
+    /// With `accumulate`, C += A·B.
     @inline(__always)
     static func ab(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                   m: Int, n: Int, k: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+                   m: Int, n: Int, k: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
+                   accumulate: Bool = false) {
+        let beta: Float = accumulate ? 1 : 0
         if m == 1 {
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), 1, b, Int32(ldb), a, 1, 0, c, 1)
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), 1, b, Int32(ldb), a, 1, beta, c, 1)
         } else {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-                        a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+                        a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
     }
 }

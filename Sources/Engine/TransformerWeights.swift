@@ -39,6 +39,14 @@ final class TransformerWeights: @unchecked Sendable {
     let output: UnsafeMutablePointer<Float>      // [vocab, dim]; the embedding when tied
     let outputNorm: UnsafeMutablePointer<Float>  // [dim]
     let layers: [LayerWeights]
+    /// Where each GGUF-named tensor lies in the arena (the tied output has no entry of its own).
+    let index: [String: Range<Int>]
+
+    /// The tensor `name` (GGUF name, engine layout) as a view of the arena — what exporters and
+    /// full fine-tuning read and write.
+    func tensor(named name: String) -> UnsafeMutableBufferPointer<Float>? {
+        index[name].map { UnsafeMutableBufferPointer(rebasing: arena[$0]) }
+    }
 
     /// `provider` returns a tensor by GGUF name, row-major (a GGUF ne = [in, out] weight as `out`
     /// rows of `in` floats).
@@ -89,7 +97,9 @@ final class TransformerWeights: @unchecked Sendable {
         var ok = false
         defer { if !ok { raw.deallocate() } }
 
+        var index: [String: Range<Int>] = [:]
         func load(_ name: String, _ off: Int, _ count: Int) throws {
+            index[name] = off..<(off + count)
             try fill(name, UnsafeMutableBufferPointer(start: base + off, count: count))
         }
         try load("token_embd.weight", embOff, c.vocabSize * c.dim)
@@ -130,6 +140,7 @@ final class TransformerWeights: @unchecked Sendable {
         output = base + outOff
         outputNorm = base + normOff
         layers = built
+        self.index = index
         ok = true
     }
 

@@ -77,4 +77,6 @@ public enum Command: Equatable {
     case resume(Int)
     /// `train MODEL on TASK with METHOD …`: start a training run (and the evaluation after it).
     case train(TrainCommand)
+    /// `report …` / `compare run A with run B`: analyses written as files or printed.
+    case report(ReportCommand)
 }

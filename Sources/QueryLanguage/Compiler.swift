@@ -26,6 +26,7 @@ public enum QueryCompiler {
         case .pivot(let p): return try compile(p)
         case .showRun(let id): return compileShowRun(id)
         case .eval, .train, .resume: throw QueryError(unpositioned: "`eval`, `train` and `resume` start runs; they are not queries")
+        case .report: throw QueryError(unpositioned: "`report` and `compare` write analyses; they are not queries")
         }
     }
 

@@ -32,7 +32,7 @@ public enum QueryParser {
 
 struct StatementParser {
     let tokens: [Token]
-    private var position = 0
+    private(set) var position = 0
     private let firstLine: Int
 
     /// Words that structure a statement; seeing one where a field belongs means a field is missing
@@ -72,6 +72,10 @@ struct StatementParser {
             let id = try positiveInteger("run id")
             try expectEnd("end of statement after `resume run \(id)`")
             return .resume(id)
+        case "report":
+            return .report(try parseReport())
+        case "compare":
+            return .report(try parseCompare())
         case "select":
             return .query(try parseSelectFirst())
         default:
@@ -247,7 +251,7 @@ struct StatementParser {
 
     // MARK: Expressions (or < and < not < comparison)
 
-    private mutating func parseOr(_ source: Source) throws -> Expr {
+    mutating func parseOr(_ source: Source) throws -> Expr {
         var left = try parseAnd(source)
         while current.isKeyword("or") {
             advance()

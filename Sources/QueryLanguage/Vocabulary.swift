@@ -2,11 +2,11 @@
 
 public enum Vocabulary {
     /// Every keyword of the language, lower-case, sorted (sources included).
-    public static let keywords: [String] = (Source.allCases.map(\.rawValue) + [
+    public static let keywords: [String] = Array(Set(Source.allCases.map(\.rawValue) + [
         "select", "from", "where", "order", "by", "asc", "desc", "limit", "show", "run", "of",
         "accuracy", "count", "in", "not", "and", "or", "null",
         "eval", "on", "split", "shots", "fixed", "chat", "seed", "max-tokens", "resume",
-    ]).sorted()
+    ] + StatementParser.reportKeywords)).sorted()
 
     /// Field names of every source, de-duplicated and sorted.
     public static let fieldNames: [String] =

@@ -1,0 +1,106 @@
+/// Everything a report says, computed once from the runs.
+public struct Study: Equatable, Sendable {
+    public let runs: [ReportRun]
+    /// Per (dataset, model, method); datasets sorted, models by size, methods canonical.
+    public let summaries: [MethodSummary]
+    /// Every non-zero-shot summary that has a zero-shot partner.
+    public let transfers: [TransferResult]
+    /// Per (dataset, method ≠ zero_shot) with at least two models.
+    public let thresholds: [ThresholdResult]
+    public let recommendations: [Recommendation]
+    /// Things the reader must know, e.g. a model without a zero-shot run.
+    public let notes: [String]
+    public let bootstrap: PairedBootstrap
+
+    public var datasets: [DatasetKey] { Array(Set(summaries.map(\.dataset))).sorted() }
+
+    /// Models of a dataset, smallest first (name breaks ties).
+    public func models(in dataset: DatasetKey) -> [(model: String, params: Int64)] {
+        var seen: [String: Int64] = [:]
+        for s in summaries where s.dataset == dataset { seen[s.model] = s.params }
+        return seen.map { ($0.key, $0.value) }.sorted { ($0.params, $0.model) < ($1.params, $1.model) }
+    }
+
+    public func methods(in dataset: DatasetKey) -> [String] {
+        Methods.sorted(summaries.filter { $0.dataset == dataset }.map(\.method))
+    }
+
+    public func summary(model: String, dataset: DatasetKey, method: String) -> MethodSummary? {
+        summaries.first { $0.model == model && $0.dataset == dataset && $0.method == method }
+    }
+
+    public func transfer(model: String, dataset: DatasetKey, method: String) -> TransferResult? {
+        transfers.first { $0.summary.model == model && $0.summary.dataset == dataset && $0.summary.method == method }
+    }
+}
+
+public enum StudyAnalysis {
+    /// Groups scored runs and compares every method with its model's zero-shot runs.
+    ///
+    /// Pairing across seeds: a method's run with seed s is paired with the zero-shot run of the
+    /// same model, task split and seed if there is one, else with the zero-shot run of the lowest
+    /// seed (greedy zero-shot decoding does not depend on the seed, so one zero-shot run usually
+    /// serves every seed). Δ is averaged over the method's seeds.
+    public static func analyze(_ runs: [ReportRun], bootstrap: PairedBootstrap = PairedBootstrap()) throws -> Study {
+        let scored = runs.filter { $0.n > 0 }
+        guard !scored.isEmpty else {
+            throw ReportError(runs.isEmpty ? "no runs to report on" : "none of the selected runs has scored predictions")
+        }
+        var notes: [String] = []
+        let skipped = runs.count - scored.count
+        if skipped > 0 { notes.append("\(skipped) selected run(s) without predictions were left out.") }
+
+        struct Key: Hashable { let dataset: DatasetKey; let model: String; let method: String }
+        let grouped = Dictionary(grouping: scored) { Key(dataset: $0.dataset, model: $0.model, method: $0.method) }
+        let summaries = grouped.map { key, runs in
+            MethodSummary(model: key.model, params: runs[0].params, dataset: key.dataset, method: key.method, runs: runs)
+        }.sorted { a, b in
+            (a.dataset, a.params, a.model, Methods.rank(a.method), a.method)
+                < (b.dataset, b.params, b.model, Methods.rank(b.method), b.method)
+        }
+
+        var transfers: [TransferResult] = []
+        for s in summaries where s.method != Methods.baseline {
+            guard let base = summaries.first(where: {
+                $0.dataset == s.dataset && $0.model == s.model && $0.method == Methods.baseline
+            }) else {
+                notes.append("\(s.model) has no zero-shot run on \(s.dataset); its \(s.method) runs are not compared.")
+                continue
+            }
+            var comparisons: [PairedComparison] = []
+            var strata: [[(before: Bool, after: Bool)]] = []
+            for run in s.runs {
+                let partner = base.runs.first { $0.seed == run.seed } ?? base.runs[0]
+                guard let c = try? PairedComparison.compare(before: partner, after: run, bootstrap: bootstrap) else {
+                    notes.append("run \(run.id) (\(s.model) \(s.method)) shares no example with zero-shot run \(partner.id); left out of Δ.")
+                    continue
+                }
+                comparisons.append(c)
+                strata.append(PairedComparison.pairedOutcomes(partner, run).map { ($0.0.correct, $0.1.correct) })
+            }
+            guard !comparisons.isEmpty else { continue }
+            transfers.append(TransferResult(summary: s, comparisons: comparisons,
+                                            interval: bootstrap.interval(strata: strata)))
+        }
+
+        var thresholds: [ThresholdResult] = []
+        for dataset in Set(summaries.map(\.dataset)).sorted() {
+            for method in Methods.sorted(transfers.filter { $0.summary.dataset == dataset }.map(\.summary.method)) {
+                let points = transfers.filter { $0.summary.dataset == dataset && $0.summary.method == method }.map {
+                    ThresholdResult.Point(model: $0.summary.model, params: $0.summary.params, delta: $0.delta)
+                }
+                if points.count >= 2 { thresholds.append(ThresholdResult(dataset: dataset, method: method, points: points)) }
+            }
+        }
+
+        var recommendations: [Recommendation] = []
+        var seenGroups = Set<String>()
+        for s in summaries where seenGroups.insert("\(s.dataset)\u{0}\(s.model)").inserted {
+            let group = summaries.filter { $0.dataset == s.dataset && $0.model == s.model }
+            if let r = Recommendation.make(model: s.model, dataset: s.dataset, summaries: group) { recommendations.append(r) }
+        }
+
+        return Study(runs: scored.sorted { $0.id < $1.id }, summaries: summaries, transfers: transfers,
+                     thresholds: thresholds, recommendations: recommendations, notes: notes, bootstrap: bootstrap)
+    }
+}

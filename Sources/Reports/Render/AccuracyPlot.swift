@@ -1,0 +1,108 @@
+import Foundation
+
+/// `accuracy.svg`: accuracy against parameters (log10 x-axis), one line per method, Wilson 95 %
+/// error bars, a legend. One task split per plot: the first of the study unless one is given.
+public enum AccuracyPlot {
+    static let width = 780.0, height = 470.0
+    static let left = 76.0, right = 170.0, top = 48.0, bottom = 76.0
+
+    public static func render(_ study: Study, dataset: DatasetKey? = nil) -> String {
+        var svg = SVGDocument(width: width, height: height)
+        guard let dataset = dataset ?? study.datasets.first else { return svg.rendered() }
+        let models = study.models(in: dataset)
+        let methods = study.methods(in: dataset)
+        let summaries = study.summaries.filter { $0.dataset == dataset }
+
+        // x: log10(params), padded so the end points and their error bars sit inside the frame.
+        let logs = models.map { log10(Double($0.params)) }
+        let pad = max(0.08, ((logs.max() ?? 0) - (logs.min() ?? 0)) * 0.08)
+        let xLo = (logs.min() ?? 8) - pad, xHi = (logs.max() ?? 9) + pad
+        let plotW = width - left - right, plotH = height - top - bottom
+        func px(_ logP: Double) -> Double { left + (logP - xLo) / (xHi - xLo) * plotW }
+
+        // y: accuracy from 0 to a tenth above the highest upper bound (at most 1).
+        let yMax = min(1, max(0.1, ceil(((summaries.map(\.interval.upper).max() ?? 1) + 0.02) * 10) / 10))
+        let yTicks = PlotStyle.linearTicks(from: 0, to: yMax, maxTicks: 6)
+        func py(_ a: Double) -> Double { top + plotH - (a - yTicks.lo) / (yTicks.hi - yTicks.lo) * plotH }
+
+        // The rotated label goes first: ImageMagick's SVG renderer misplaces a rotated group
+        // that follows other text (browsers do not care about the order).
+        svg.text("Accuracy (mean over seeds, Wilson 95 %)", x: 22, y: top + plotH / 2, size: 13,
+                 cssClass: "axis-label", rotate: -90)
+        svg.text("Accuracy vs model size — \(dataset)", x: left + plotW / 2, y: 26, size: 15, weight: "bold", cssClass: "title")
+
+        // Grid and ticks.
+        svg.open("g", ["class": "y-axis"])
+        let yStep = yTicks.ticks.count > 1 ? yTicks.ticks[1] - yTicks.ticks[0] : 0.1
+        for t in yTicks.ticks {
+            svg.line(left, py(t), left + plotW, py(t), stroke: "#e4e4e4")
+            svg.line(left - 5, py(t), left, py(t))
+            svg.text(PlotStyle.tickLabel(t, step: yStep), x: left - 8, y: py(t) + 4, anchor: "end", size: 11, cssClass: "tick")
+        }
+        svg.close("g")
+        svg.open("g", ["class": "x-axis"])
+        // A narrow range (one model) may hold no 1-2-…-9 tick: then the models' sizes are the ticks.
+        var xTicks = PlotStyle.logTicks(from: pow(10, xLo), to: pow(10, xHi))
+        if xTicks.count < 2 { xTicks = models.map { Double($0.params) } }
+        for t in xTicks {
+            let x = px(log10(t))
+            svg.line(x, top, x, top + plotH, stroke: "#f0f0f0")
+            svg.line(x, top + plotH, x, top + plotH + 5)
+            svg.text(Format.params(t), x: x, y: top + plotH + 19, size: 11, cssClass: "tick")
+        }
+        svg.close("g")
+        svg.element("rect", ["x": SVGDocument.n(left), "y": SVGDocument.n(top), "width": SVGDocument.n(plotW),
+                             "height": SVGDocument.n(plotH), "fill": "none", "stroke": "#000"])
+        svg.text("Parameters (log scale)", x: left + plotW / 2, y: height - 12, size: 13, cssClass: "axis-label")
+
+        // One series per method, dodged sideways a few pixels so the error bars do not overlap.
+        for (i, method) in methods.enumerated() {
+            let dodge = (Double(i) - Double(methods.count - 1) / 2) * 5
+            let color = PlotStyle.color(method)
+            let points = models.compactMap { m in
+                summaries.first { $0.model == m.model && $0.method == method }
+            }
+            svg.open("g", ["class": "series", "data-method": method])
+            let path = points.map { "\(SVGDocument.n(px(log10(Double($0.params))) + dodge)),\(SVGDocument.n(py($0.meanAccuracy)))" }
+            if path.count > 1 {
+                var attrs = "points=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\""
+                if let dash = PlotStyle.dash(method) { attrs += " stroke-dasharray=\"\(dash)\"" }
+                svg.raw("<polyline \(attrs)/>")
+            }
+            for s in points {
+                let x = px(log10(Double(s.params))) + dodge
+                svg.errorBar(x: x, low: py(s.interval.lower), high: py(s.interval.upper), color: color,
+                             label: "\(s.model) \(method)")
+                svg.element("circle", ["cx": SVGDocument.n(x), "cy": SVGDocument.n(py(s.meanAccuracy)), "r": "4",
+                                       "fill": color, "stroke": "#fff", "stroke-width": "1"])
+            }
+            svg.close("g")
+        }
+
+        // Model names under the points they belong to, above the tick labels.
+        for m in models {
+            svg.text(m.model, x: px(log10(Double(m.params))), y: top + plotH + 36, size: 10, cssClass: "model-label")
+        }
+
+        Legend.draw(&svg, methods: methods, x: left + plotW + 18, y: top + 4, title: "Method")
+        return svg.rendered()
+    }
+}
+
+/// The key of method colours, shared by both plots.
+enum Legend {
+    static func draw(_ svg: inout SVGDocument, methods: [String], x: Double, y: Double, title: String) {
+        svg.open("g", ["class": "legend"])
+        let h = 26 + Double(methods.count) * 20
+        svg.element("rect", ["x": SVGDocument.n(x), "y": SVGDocument.n(y), "width": "140", "height": SVGDocument.n(h),
+                             "fill": "#ffffff", "stroke": "#999999"])
+        svg.text(title, x: x + 10, y: y + 17, anchor: "start", size: 12, weight: "bold")
+        for (i, method) in methods.enumerated() {
+            let rowY = y + 36 + Double(i) * 20
+            svg.line(x + 10, rowY - 4, x + 38, rowY - 4, stroke: PlotStyle.color(method), width: 2.5, dash: PlotStyle.dash(method))
+            svg.element("circle", ["cx": SVGDocument.n(x + 24), "cy": SVGDocument.n(rowY - 4), "r": "3.5", "fill": PlotStyle.color(method)])
+            svg.text(method, x: x + 46, y: rowY, anchor: "start", size: 12, cssClass: "legend-entry")
+        }
+        svg.close("g")
+    }
+}

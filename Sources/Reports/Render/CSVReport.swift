@@ -1,0 +1,47 @@
+/// The tidy tables behind a report, for R / pandas / a spreadsheet.
+public enum CSVReport {
+    /// One row per scored run, i.e. per model × task × method × seed, with its pairing to the
+    /// zero-shot partner (empty for zero-shot runs themselves).
+    public static func runs(_ study: Study) -> String {
+        let header = ["model", "family", "params", "task", "split", "method", "seed", "run_id", "training_run_id",
+                      "n", "correct", "accuracy", "wilson_lower", "wilson_upper", "baseline_run_id", "paired_n",
+                      "delta", "delta_lower", "delta_upper", "lost", "gained", "mcnemar_p"]
+        var comparisonOf: [Int64: PairedComparison] = [:]
+        for t in study.transfers { for c in t.comparisons { comparisonOf[c.afterRunID] = c } }
+        var rows: [[String]] = []
+        for s in study.summaries {
+            for r in s.runs {
+                let c = comparisonOf[r.id]
+                rows.append([
+                    r.model, r.family, String(r.params), r.task, r.split, r.method, String(r.seed), String(r.id),
+                    r.trainingRunID.map { String($0) } ?? "", String(r.n), String(r.correct),
+                    CSVWriter.number(r.accuracy), CSVWriter.number(r.wilson.lower), CSVWriter.number(r.wilson.upper),
+                    c.map { String($0.beforeRunID) } ?? "", c.map { String($0.pairs) } ?? "",
+                    CSVWriter.number(c?.delta), CSVWriter.number(c?.interval.lower), CSVWriter.number(c?.interval.upper),
+                    c.map { String($0.beforeOnly) } ?? "", c.map { String($0.afterOnly) } ?? "",
+                    CSVWriter.number(c?.pValue),
+                ])
+            }
+        }
+        return CSVWriter.render(header: header, rows: rows)
+    }
+
+    /// One row per model × task × method: the numbers of the Markdown tables, unrounded.
+    public static func summary(_ study: Study) -> String {
+        let header = ["model", "params", "task", "split", "method", "seeds", "accuracy_mean", "accuracy_sd",
+                      "pooled_n", "pooled_correct", "wilson_lower", "wilson_upper", "delta_mean", "delta_lower",
+                      "delta_upper", "lost", "gained", "mcnemar_p_max", "verdict"]
+        let rows: [[String]] = study.summaries.map { s in
+            let t = study.transfer(model: s.model, dataset: s.dataset, method: s.method)
+            return [
+                s.model, String(s.params), s.dataset.task, s.dataset.split, s.method, String(s.runs.count),
+                CSVWriter.number(s.meanAccuracy), CSVWriter.number(s.sd), String(s.pooledN), String(s.pooledCorrect),
+                CSVWriter.number(s.interval.lower), CSVWriter.number(s.interval.upper),
+                CSVWriter.number(t?.delta), CSVWriter.number(t?.interval.lower), CSVWriter.number(t?.interval.upper),
+                t.map { String($0.lost) } ?? "", t.map { String($0.gained) } ?? "", CSVWriter.number(t?.pValue),
+                t?.verdict.rawValue ?? (s.method == Methods.baseline ? "baseline" : "no zero-shot baseline"),
+            ]
+        }
+        return CSVWriter.render(header: header, rows: rows)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// `delta.svg`: Δ accuracy versus zero-shot, one group of bars per model (smallest first), one bar
+/// per method, bootstrap 95 % whiskers, a zero line. Bars below zero are negative transfer.
+public enum DeltaPlot {
+    static let width = 780.0, height = 470.0
+    static let left = 76.0, right = 170.0, top = 48.0, bottom = 76.0
+
+    public static func render(_ study: Study, dataset: DatasetKey? = nil) -> String {
+        var svg = SVGDocument(width: width, height: height)
+        guard let dataset = dataset ?? study.datasets.first else { return svg.rendered() }
+        let transfers = study.transfers.filter { $0.summary.dataset == dataset }
+        let models = study.models(in: dataset).filter { m in transfers.contains { $0.summary.model == m.model } }
+        let methods = Methods.sorted(transfers.map(\.summary.method))
+        let plotW = width - left - right, plotH = height - top - bottom
+
+        let lo = min(0, transfers.map(\.interval.lower).min() ?? 0), hi = max(0, transfers.map(\.interval.upper).max() ?? 0)
+        let yTicks = PlotStyle.linearTicks(from: lo - 0.02, to: hi + 0.02, maxTicks: 8)
+        func py(_ d: Double) -> Double { top + plotH - (d - yTicks.lo) / (yTicks.hi - yTicks.lo) * plotH }
+
+        // The rotated label goes first: ImageMagick's SVG renderer misplaces a rotated group
+        // that follows other text (browsers do not care about the order).
+        svg.text("Δ accuracy vs zero-shot (bootstrap 95 %)", x: 22, y: top + plotH / 2, size: 13,
+                 cssClass: "axis-label", rotate: -90)
+        svg.text("Δ accuracy vs zero-shot — \(dataset)", x: left + plotW / 2, y: 26, size: 15, weight: "bold", cssClass: "title")
+
+        svg.open("g", ["class": "y-axis"])
+        let yStep = yTicks.ticks.count > 1 ? yTicks.ticks[1] - yTicks.ticks[0] : 0.1
+        for t in yTicks.ticks {
+            svg.line(left, py(t), left + plotW, py(t), stroke: "#e4e4e4")
+            svg.line(left - 5, py(t), left, py(t))
+            let label = t == 0 ? "0" : (t > 0 ? "+" : "") + PlotStyle.tickLabel(t, step: yStep)
+            svg.text(label, x: left - 8, y: py(t) + 4, anchor: "end", size: 11, cssClass: "tick")
+        }
+        svg.close("g")
+
+        let groupW = plotW / Double(max(models.count, 1))
+        let barW = min(34, groupW * 0.8 / Double(max(methods.count, 1)))
+        svg.open("g", ["class": "x-axis"])
+        for (g, m) in models.enumerated() {
+            let cx = left + groupW * (Double(g) + 0.5)
+            svg.text(m.model, x: cx, y: top + plotH + 19, size: 11, cssClass: "tick")
+            svg.text(Format.params(m.params), x: cx, y: top + plotH + 34, size: 10, cssClass: "model-label")
+        }
+        svg.close("g")
+
+        for (g, m) in models.enumerated() {
+            for (i, method) in methods.enumerated() {
+                guard let t = transfers.first(where: { $0.summary.model == m.model && $0.summary.method == method }) else { continue }
+                let x = left + groupW * (Double(g) + 0.5) + (Double(i) - Double(methods.count) / 2) * barW
+                let color = PlotStyle.color(method)
+                let y0 = py(0), y1 = py(t.delta)
+                svg.open("g", ["class": "bar", "data-model": m.model, "data-method": method])
+                svg.element("rect", ["x": SVGDocument.n(x + 1), "y": SVGDocument.n(min(y0, y1)), "width": SVGDocument.n(barW - 2),
+                                     "height": SVGDocument.n(max(abs(y1 - y0), 0.5)), "fill": color, "fill-opacity": "0.85"])
+                svg.errorBar(x: x + barW / 2, low: py(t.interval.lower), high: py(t.interval.upper), color: "#222222",
+                             cap: min(6, barW / 3), label: "\(m.model) \(method)")
+                if !t.mark.isEmpty {
+                    let markY = t.delta < 0 ? py(t.interval.lower) + 14 : py(t.interval.upper) - 5
+                    svg.text(t.mark, x: x + barW / 2, y: markY, size: 13, weight: "bold", cssClass: "significance")
+                }
+                svg.close("g")
+            }
+        }
+
+        svg.line(left, py(0), left + plotW, py(0), stroke: "#000", width: 1.5, cssClass: "zero-line")
+        svg.element("rect", ["x": SVGDocument.n(left), "y": SVGDocument.n(top), "width": SVGDocument.n(plotW),
+                             "height": SVGDocument.n(plotH), "fill": "none", "stroke": "#000"])
+        svg.text("Model", x: left + plotW / 2, y: height - 12, size: 13, cssClass: "axis-label")
+        Legend.draw(&svg, methods: methods, x: left + plotW + 18, y: top + 4, title: "Method")
+        svg.text("* every seed p < 0.05", x: left + plotW + 18, y: top + 40 + Double(methods.count) * 20 + 14,
+                 anchor: "start", size: 10, cssClass: "note")
+        return svg.rendered()
+    }
+}

@@ -1,0 +1,82 @@
+import Reports
+import XCTest
+
+final class StudyAnalysisTests: XCTestCase {
+    /// Zero-shot right on 0…9 of 20; full loses 6 of them in both seeds (b = 6, c = 0 → p = 0.03125).
+    private func lossyStudy() throws -> Study {
+        let zero = String(repeating: "1", count: 10) + String(repeating: "0", count: 10)
+        let full = "0000001111" + String(repeating: "0", count: 10)
+        return try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", seed: 1, outcomes: zero),
+            RunBuilder.run(2, method: "full", seed: 1, outcomes: full),
+            RunBuilder.run(3, method: "full", seed: 2, outcomes: full),
+            RunBuilder.run(4, method: "lora", seed: 1, outcomes: zero),
+        ], bootstrap: PairedBootstrap(resamples: 300))
+    }
+
+    func testNegativeTransferSignificantInEverySeed() throws {
+        let study = try lossyStudy()
+        let full = try XCTUnwrap(study.transfers.first { $0.summary.method == "full" })
+        XCTAssertEqual(full.comparisons.count, 2, "each seed pairs with the only zero-shot run")
+        XCTAssertEqual(full.comparisons.map(\.beforeRunID), [1, 1])
+        XCTAssertEqual(full.delta, -0.3, accuracy: 1e-12)
+        XCTAssertEqual(full.pValue, 0.03125, accuracy: 1e-12)
+        XCTAssertEqual(full.verdict, .negativeSignificant)
+        XCTAssertEqual(full.mark, "*")
+        XCTAssertTrue(full.interval.upper < 0)
+        let lora = try XCTUnwrap(study.transfers.first { $0.summary.method == "lora" })
+        XCTAssertEqual(lora.verdict, .none)
+    }
+
+    func testOneInsignificantSeedMakesTheVerdictNotSignificant() throws {
+        let zero = String(repeating: "1", count: 10) + String(repeating: "0", count: 10)
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", outcomes: zero),
+            RunBuilder.run(2, method: "full", seed: 1, outcomes: "0000001111" + String(repeating: "0", count: 10)),
+            RunBuilder.run(3, method: "full", seed: 2, outcomes: "0111111111" + String(repeating: "0", count: 10)),
+        ], bootstrap: PairedBootstrap(resamples: 100))
+        let full = try XCTUnwrap(study.transfers.first)
+        XCTAssertEqual(full.delta, -0.175, accuracy: 1e-12)   // mean of −0.30 and −0.05
+        XCTAssertEqual(full.pValue, 1, accuracy: 1e-12)       // seed 2: b = 1, c = 0
+        XCTAssertEqual(full.verdict, .negativeNotSignificant)
+    }
+
+    func testSameSeedZeroShotIsPreferred() throws {
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", seed: 1, outcomes: "1100"),
+            RunBuilder.run(2, method: "zero_shot", seed: 2, outcomes: "0011"),
+            RunBuilder.run(3, method: "dora", seed: 2, outcomes: "0011"),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        XCTAssertEqual(study.transfers.first?.comparisons.first?.beforeRunID, 2)
+        XCTAssertEqual(study.transfers.first?.delta, 0)
+    }
+
+    func testThresholdAcrossModelsAndRecommendations() throws {
+        // Small model: full loses 4 of 10; large model: full gains 2 of 10.
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, model: "small", params: 100_000_000, method: "zero_shot", outcomes: "1111100000"),
+            RunBuilder.run(2, model: "small", params: 100_000_000, method: "full", outcomes: "1000000000"),
+            RunBuilder.run(3, model: "large", params: 1_000_000_000, method: "zero_shot", outcomes: "1111100000"),
+            RunBuilder.run(4, model: "large", params: 1_000_000_000, method: "full", outcomes: "1111111000"),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let t = try XCTUnwrap(study.thresholds.first)
+        XCTAssertEqual(t.points.map(\.model), ["small", "large"])
+        // Δ: −0.4 at log10 = 8, +0.2 at 9 → zero at 8 + 0.4/0.6 = 8.6667.
+        XCTAssertEqual(t.crossings.first?.x ?? 0, 8 + 0.4 / 0.6, accuracy: 1e-12)
+        XCTAssertEqual(t.crossings.first?.left.label, "small")
+        XCTAssertEqual(t.crossings.first?.right.label, "large")
+        let small = try XCTUnwrap(study.recommendations.first { $0.model == "small" })
+        XCTAssertEqual(small.best.method, "zero_shot")
+        XCTAssertEqual(small.ties.map(\.method), ["full"], "0.5 vs 0.1 on 10 examples: Wilson intervals overlap")
+    }
+
+    func testEmptySelectionIsAnError() {
+        XCTAssertThrowsError(try StudyAnalysis.analyze([])) { XCTAssertEqual("\($0)", "no runs to report on") }
+    }
+
+    func testModelWithoutZeroShotIsNoted() throws {
+        let study = try StudyAnalysis.analyze([RunBuilder.run(1, method: "lora", outcomes: "10")])
+        XCTAssertTrue(study.transfers.isEmpty)
+        XCTAssertTrue(study.notes.contains { $0.contains("no zero-shot run") }, "\(study.notes)")
+    }
+}
