@@ -1,0 +1,165 @@
+import Foundation
+
+/// Backward counterparts of the forward kernels (RMSNorm, RoPE, gated activations), row by row.
+extension RMSNorm {
+    /// For y = x·inv·w with inv = (mean(x²) + ε)^-½:
+    /// dx = inv·(w ⊙ dy) − inv³·x·⟨w ⊙ dy, x⟩/n (added to dx when `accumulate`), and
+    /// dw += dy ⊙ x·inv when `dw` is given. `dx` may equal `dy`.
+    @inline(__always)
+    static func backward(_ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, eps: Float,
+                         dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, accumulate: Bool,
+                         dw: UnsafeMutablePointer<Float>?, _ n: Int) {
+        let inv = 1 / (VectorOps.sumOfSquares(x, n) / Float(n) + eps).squareRoot()
+        var acc = F16()
+        var i = 0
+        while i + 16 <= n {
+            acc += load16(w + i) * load16(dy + i) * load16(x + i)
+            i += 16
+        }
+        var dot = hsum(acc)
+        while i < n { dot += w[i] * dy[i] * x[i]; i += 1 }
+        let k = inv * inv * inv * dot / Float(n)
+        i = 0
+        while i + 16 <= n {
+            let g = load16(dy + i), xv = load16(x + i)
+            if let dw { store16(load16(dw + i) + g * xv * inv, dw + i) }
+            let d = load16(w + i) * g * inv - xv * k
+            store16(accumulate ? load16(dx + i) + d : d, dx + i)
+            i += 16
+        }
+        while i < n {
+            let g = dy[i], xv = x[i]
+            dw?[i] += g * xv * inv
+            let d = w[i] * g * inv - xv * k
+            dx[i] = accumulate ? dx[i] + d : d
+            i += 1
+        }
+    }
+}
+
+extension RoPE {
+    /// The transpose of `apply` (rotation by the opposite angle): maps dL/d(rotated) to dL/d(input).
+    @inline(__always)
+    static func applyInverse(_ x: UnsafeMutablePointer<Float>, headDim: Int, layout: RoPELayout,
+                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        let half = headDim / 2
+        switch layout {
+        case .adjacentPairs:
+            for i in 0..<half {
+                let a = x[2 * i], b = x[2 * i + 1], c = cos[i], s = sin[i]
+                x[2 * i] = a * c + b * s
+                x[2 * i + 1] = b * c - a * s
+            }
+        case .halfSplit:
+            var i = 0
+            while i + 16 <= half {
+                let a = load16(x + i), b = load16(x + half + i)
+                let c = load16(cos + i), s = load16(sin + i)
+                store16(a * c + b * s, x + i)
+                store16(b * c - a * s, x + half + i)
+                i += 16
+            }
+            while i < half {
+                let a = x[i], b = x[half + i], c = cos[i], s = sin[i]
+                x[i] = a * c + b * s
+                x[half + i] = b * c - a * s
+                i += 1
+            }
+        }
+    }
+}
+
+extension Activation {
+    /// For h = act(g)·u: dg = dh·u·act′(g), du = dh·act(g).
+    /// SiLU: act′ = σ(g)(1 + g(1 − σ(g))). GELU-tanh: act = g·σ(2z), z = √(2/π)(g + 0.044715g³),
+    /// act′ = σ(2z) + g·σ(2z)(1 − σ(2z))·2√(2/π)(1 + 3·0.044715g²).
+    static func gatedBackward(_ kind: MLPActivation, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
+                              dh: UnsafePointer<Float>, dGate: UnsafeMutablePointer<Float>,
+                              dUp: UnsafeMutablePointer<Float>, _ n: Int) {
+        let c: Float = 2 * 0.797_884_560_802_865_4
+        var i = 0
+        // Tails go through a padded SIMD vector so every element takes the same arithmetic.
+        while i < n {
+            let count = min(16, n - i)
+            var g = F16(), u = F16(), d = F16()
+            if count == 16 {
+                g = load16(gate + i); u = load16(up + i); d = load16(dh + i)
+            } else {
+                for j in 0..<count { g[j] = gate[i + j]; u[j] = up[i + j]; d[j] = dh[i + j] }
+            }
+            let act: F16, deriv: F16
+            switch kind {
+            case .silu:
+                let s = 1 / (1 + exp(-g))
+                act = g * s
+                deriv = s * (1 + g * (1 - s))
+            case .geluTanh:
+                let g2: F16 = g * g
+                let inner: F16 = g + 0.044_715 * g2 * g
+                let z: F16 = c * inner
+                let s: F16 = 1 / (1 + exp(-z))
+                act = g * s
+                let dz: F16 = c * (1 + 0.134_145 * g2)
+                let sp: F16 = s * (1 - s)
+                deriv = s + g * sp * dz
+            }
+            let dg = d * u * deriv, du = d * act
+            if count == 16 {
+                store16(dg, dGate + i); store16(du, dUp + i)
+            } else {
+                for j in 0..<count { dGate[i + j] = dg[j]; dUp[i + j] = du[j] }
+            }
+            i += 16
+        }
+    }
+}
+
+/// Inverted dropout on the adapter inputs: element (t, i) of projection `key` is kept with
+/// probability 1 − p and scaled by 1/(1 − p). The mask is a hash of (seed, key, t, i), so the
+/// backward pass regenerates it instead of storing it, and it does not depend on threading.
+struct DropoutMask {
+    let seed: UInt64
+    let threshold: UInt64   // keep when the 16-bit lane ≥ threshold
+    let scale: Float
+
+    init(seed: UInt64, p: Float) {
+        self.seed = SplitMix64.finalize(seed ^ 0xD5A6_1266_F0C9_392C)
+        threshold = UInt64((Double(p) * 65536).rounded())
+        scale = p < 1 ? 1 / (1 - p) : 0
+    }
+
+    /// y[i] = x[i]·mask(key, t, i) for i < n.
+    @inline(__always)
+    func apply(key: Int, token t: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let base = seed ^ (UInt64(key) << 52) ^ (UInt64(t) << 24)
+        var i = 0
+        while i < n {
+            // One hash gives four 16-bit lanes (four elements).
+            let h = SplitMix64.finalize(base ^ UInt64(i >> 2))
+            let end = Swift.min(i + 4, n)
+            var lane = 0
+            while i < end {
+                let r = (h >> UInt64(16 * lane)) & 0xFFFF
+                y[i] = r >= threshold ? x[i] * scale : 0
+                i += 1; lane += 1
+            }
+        }
+    }
+
+    /// y[i] += x[i]·mask(key, t, i).
+    @inline(__always)
+    func accumulate(key: Int, token t: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let base = seed ^ (UInt64(key) << 52) ^ (UInt64(t) << 24)
+        var i = 0
+        while i < n {
+            let h = SplitMix64.finalize(base ^ UInt64(i >> 2))
+            let end = Swift.min(i + 4, n)
+            var lane = 0
+            while i < end {
+                let r = (h >> UInt64(16 * lane)) & 0xFFFF
+                if r >= threshold { y[i] += x[i] * scale }
+                i += 1; lane += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// Float buffers allocated once (64-byte aligned) and freed together: the training graph's saved
+/// activations and scratch, sized by its `maxTokens`.
+final class TrainingBufferPool {
+    private var blocks: [UnsafeMutableRawPointer] = []
+    private(set) var floats = 0
+
+    func floats(_ n: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
+        blocks.append(p)
+        floats += n
+        let f = p.bindMemory(to: Float.self, capacity: max(n, 16))
+        f.initialize(repeating: 0, count: max(n, 16))
+        return f
+    }
+
+    func ints32(_ n: Int) -> UnsafeMutablePointer<Int32> {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
+        blocks.append(p)
+        let f = p.bindMemory(to: Int32.self, capacity: max(n, 16))
+        f.initialize(repeating: 0, count: max(n, 16))
+        return f
+    }
+
+    func ints(_ n: Int) -> UnsafeMutablePointer<Int> {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 8, alignment: 64)
+        blocks.append(p)
+        let f = p.bindMemory(to: Int.self, capacity: max(n, 16))
+        f.initialize(repeating: 0, count: max(n, 16))
+        return f
+    }
+
+    func doubles(_ n: Int) -> UnsafeMutablePointer<Double> {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 8, alignment: 64)
+        blocks.append(p)
+        let f = p.bindMemory(to: Double.self, capacity: max(n, 16))
+        f.initialize(repeating: 0, count: max(n, 16))
+        return f
+    }
+
+    deinit { for b in blocks { b.deallocate() } }
+}
+
+/// What one layer's backward pass needs from its forward pass.
+struct SavedLayer {
+    /// Input of the layer (residual stream) [T, dim].
+    let x: UnsafeMutablePointer<Float>
+    /// Post-bias Q|K|V before the Q/K-head norm (qkNorm models only) [T, qkvDim].
+    let raw: UnsafeMutablePointer<Float>?
+    /// Q, K after RoPE, and V [T, qkvDim].
+    let qkv: UnsafeMutablePointer<Float>
+    /// Attention output (o_proj input) [T, qDim].
+    let attn: UnsafeMutablePointer<Float>
+    /// Residual stream after attention [T, dim].
+    let mid: UnsafeMutablePointer<Float>
+    /// Pre-activation [gate | up] [T, 2·ffn].
+    let gateUp: UnsafeMutablePointer<Float>
+    /// Sandwich norms: o_proj and down_proj outputs before their post-norms [T, dim].
+    let projAttn: UnsafeMutablePointer<Float>?
+    let projFfn: UnsafeMutablePointer<Float>?
+}
+
+/// Per-adapter state of a step.
+struct AdapterState {
+    let adapter: Adapter
+    /// Frozen base weight rows of the projection [out, in].
+    let weight: UnsafePointer<Float>
+    /// Dropout key: layer·8 + projection index.
+    let key: Int
+    /// A·drop(x) per token [T, rank] (B's gradient needs it).
+    let u: UnsafeMutablePointer<Float>
+    /// DoRA: W₀·drop(x) + s·B·A·drop(x) per token [T, out] (m's gradient needs it), m/‖·‖, 1/‖·‖,
+    /// and ‖W₀ row‖² (W₀ is frozen, so computed once).
+    let z: UnsafeMutablePointer<Float>?
+    let g: UnsafeMutablePointer<Float>?
+    let invNorm: UnsafeMutablePointer<Float>?
+    let weightNorm2: UnsafeMutablePointer<Float>?
+}
+
+extension Projection {
+    /// Position in `Projection.allCases`.
+    var index: Int {
+        switch self {
+        case .q_proj: return 0
+        case .k_proj: return 1
+        case .v_proj: return 2
+        case .o_proj: return 3
+        case .gate_proj: return 4
+        case .up_proj: return 5
+        case .down_proj: return 6
+        }
+    }
+}
+
+extension LayerWeights {
+    /// The [out, in] rows of one projection inside the stacked layer weights.
+    func rows(_ p: Projection, _ c: ModelConfig) -> UnsafeMutablePointer<Float> {
+        switch p {
+        case .q_proj: return qkv
+        case .k_proj: return qkv + c.qDim * c.dim
+        case .v_proj: return qkv + (c.qDim + c.kvDim) * c.dim
+        case .o_proj: return attnOutput
+        case .gate_proj: return gateUp
+        case .up_proj: return gateUp + c.ffnDim * c.dim
+        case .down_proj: return down
+        }
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+
+/// Forward with saved activations and an explicit backward pass of a `Transformer`, for full
+/// fine-tuning (the model's own weights, trained in place) or LoRA / DoRA adapters on the frozen
+/// model.
+///
+/// A batch of sequences of different lengths is packed as rows of one [tokens, dim] block, so each
+/// projection is one sgemm over the whole batch; attention runs per sequence (equivalent to right
+/// padding with a padding mask, without the wasted work). The loss is the cross-entropy of answer
+/// tokens only, and the LM head runs only on answer positions, in chunks, so [tokens, vocab] is
+/// never materialised. Every buffer is allocated in `init` (sized by `maxTokens`) and reused.
+public final class TrainingGraph {
+    public let transformer: Transformer
+    public let method: TrainingMethod
+    public let adapters: AdapterSet?
+    public let maxTokens: Int
+    public let freezeEmbeddings: Bool
+
+    let config: ModelConfig
+    let weights: TransformerWeights
+    /// Full fine-tuning: gradients in an arena with the weights' layout (nil otherwise).
+    let gradArena: UnsafeMutableBufferPointer<Float>?
+    let pool = TrainingBufferPool()
+    let saved: [SavedLayer]
+    /// Residual stream after the last layer [T, dim].
+    let finalX: UnsafeMutablePointer<Float>
+    /// Adapter states, and their index per layer·7 + projection (−1: none).
+    let states: [AdapterState]
+    let stateIndex: [Int]
+
+    // Batch layout.
+    let tokenIDs: UnsafeMutablePointer<Int32>, positions: UnsafeMutablePointer<Int32>
+    let seqStart: UnsafeMutablePointer<Int>, seqLen: UnsafeMutablePointer<Int>
+    let answerRows: UnsafeMutablePointer<Int32>, answerTargets: UnsafeMutablePointer<Int32>
+    let rowLoss: UnsafeMutablePointer<Double>
+    let ropeCos: UnsafeMutablePointer<Float>, ropeSin: UnsafeMutablePointer<Float>
+    let localCos: UnsafeMutablePointer<Float>?, localSin: UnsafeMutablePointer<Float>?
+
+    // Scratch.
+    let normed: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, proj: UnsafeMutablePointer<Float>
+    let dx: UnsafeMutablePointer<Float>, dh: UnsafeMutablePointer<Float>, dproj: UnsafeMutablePointer<Float>
+    let dAttn: UnsafeMutablePointer<Float>, dqkv: UnsafeMutablePointer<Float>
+    let dGateUp: UnsafeMutablePointer<Float>, dHidden: UnsafeMutablePointer<Float>
+    let xd: UnsafeMutablePointer<Float>, vBuf: UnsafeMutablePointer<Float>
+    let dyFused: UnsafeMutablePointer<Float>, dyTmp: UnsafeMutablePointer<Float>
+    let wat: UnsafeMutablePointer<Float>, gram: UnsafeMutablePointer<Float>
+    let attentionScratch: UnsafeMutablePointer<Float>, attentionScratchPerWorker: Int
+    let queryBlock = 64
+    let headIn: UnsafeMutablePointer<Float>, dHeadIn: UnsafeMutablePointer<Float>
+    let logitsBuf: UnsafeMutablePointer<Float>, logitsChunk: Int
+    let partials: UnsafeMutablePointer<Float>
+
+    // Per-step state.
+    var tokens = 0, sequences = 0, answers = 0
+    var dropout: DropoutMask?
+    /// Test hook: keep DoRA's 1/‖W + sBA‖ from the last step (g = m·that is still recomputed), so
+    /// finite differences see the same detached norm as the backward pass.
+    var freezeDoraNorms = false
+
+    /// `adapters` must be non-nil for lora/dora (with the same method) and nil for full.
+    /// `maxTokens`: the most tokens (summed over sequences) one call may carry.
+    /// `freezeEmbeddings` (full only) leaves the embedding, and a tied head, untrained.
+    public init(transformer: Transformer, method: TrainingMethod, adapters: AdapterSet?,
+                maxTokens: Int, freezeEmbeddings: Bool = false) throws {
+        let c = transformer.config
+        func fail(_ m: String) -> Error { TransformerError.invalidInput("TrainingGraph: \(m)") }
+        guard maxTokens > 0 else { throw fail("maxTokens must be positive") }
+        switch method {
+        case .full:
+            guard adapters == nil else { throw fail("full fine-tuning takes no adapters") }
+        case .lora, .dora:
+            guard let a = adapters else { throw fail("\(method.rawValue) needs an AdapterSet") }
+            guard a.config.method.rawValue == method.rawValue else {
+                throw fail("the adapters are \(a.config.method.rawValue), the method is \(method.rawValue)")
+            }
+            guard a.model == c else { throw fail("the adapters were made for another model config") }
+        }
+        self.transformer = transformer
+        self.method = method
+        self.adapters = adapters
+        self.maxTokens = maxTokens
+        self.freezeEmbeddings = freezeEmbeddings
+        config = c
+        weights = transformer.weights
+        let T = maxTokens, dim = c.dim, ffn = c.ffnDim, qkvDim = c.qkvDim
+
+        if method == .full {
+            let n = weights.arena.count
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
+            let g = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Float.self, capacity: max(n, 16)), count: n)
+            g.initialize(repeating: 0)
+            gradArena = g
+        } else {
+            gradArena = nil
+        }
+
+        var layers: [SavedLayer] = []
+        for _ in 0..<c.layers {
+            layers.append(SavedLayer(
+                x: pool.floats(T * dim), raw: c.qkNorm ? pool.floats(T * qkvDim) : nil,
+                qkv: pool.floats(T * qkvDim), attn: pool.floats(T * c.qDim), mid: pool.floats(T * dim),
+                gateUp: pool.floats(T * 2 * ffn),
+                projAttn: c.sandwichNorms ? pool.floats(T * dim) : nil,
+                projFfn: c.sandwichNorms ? pool.floats(T * dim) : nil))
+        }
+        saved = layers
+        finalX = pool.floats(T * dim)
+
+        var list: [AdapterState] = []
+        var index = [Int](repeating: -1, count: c.layers * 7)
+        if let set = adapters {
+            for ad in set.adapters {
+                let w = UnsafePointer(transformer.weights.layers[ad.layer].rows(ad.projection, c))
+                var z: UnsafeMutablePointer<Float>? = nil, g: UnsafeMutablePointer<Float>? = nil
+                var inv: UnsafeMutablePointer<Float>? = nil, wn: UnsafeMutablePointer<Float>? = nil
+                if method == .dora {
+                    z = pool.floats(T * ad.outFeatures)
+                    g = pool.floats(ad.outFeatures)
+                    inv = pool.floats(ad.outFeatures)
+                    let norms = pool.floats(ad.outFeatures)
+                    for j in 0..<ad.outFeatures {
+                        var s: Double = 0
+                        for k in 0..<ad.inFeatures { let v = Double(w[j * ad.inFeatures + k]); s += v * v }
+                        norms[j] = Float(s)
+                    }
+                    wn = norms
+                }
+                index[ad.layer * 7 + ad.projection.index] = list.count
+                list.append(AdapterState(adapter: ad, weight: w, key: ad.layer * 8 + ad.projection.index,
+                                         u: pool.floats(T * ad.rank), z: z, g: g, invNorm: inv, weightNorm2: wn))
+            }
+        }
+        states = list
+        stateIndex = index
+
+        tokenIDs = pool.ints32(T)
+        positions = pool.ints32(T)
+        seqStart = pool.ints(T)
+        seqLen = pool.ints(T)
+        answerRows = pool.ints32(T)
+        answerTargets = pool.ints32(T)
+        rowLoss = pool.doubles(T)
+        let half = c.headDim / 2
+        ropeCos = pool.floats(T * half)
+        ropeSin = pool.floats(T * half)
+        if c.localRopeBase != nil && c.slidingWindow != nil {
+            localCos = pool.floats(T * half)
+            localSin = pool.floats(T * half)
+        } else {
+            localCos = nil
+            localSin = nil
+        }
+
+        normed = pool.floats(T * dim)
+        hidden = pool.floats(T * ffn)
+        proj = pool.floats(T * dim)
+        dx = pool.floats(T * dim)
+        dh = pool.floats(T * dim)
+        dproj = pool.floats(T * dim)
+        dAttn = pool.floats(T * c.qDim)
+        dqkv = pool.floats(T * qkvDim)
+        dGateUp = pool.floats(T * 2 * ffn)
+        dHidden = pool.floats(T * ffn)
+        let rank = adapters?.config.rank ?? 0
+        let maxIn = max(dim, c.qDim, ffn), maxOut = max(qkvDim, 2 * ffn, dim)
+        let adapted = adapters != nil
+        let dropping = (adapters?.config.dropout ?? 0) > 0
+        xd = pool.floats(adapted && dropping ? T * maxIn : 0)
+        vBuf = pool.floats(T * rank)
+        dyFused = pool.floats(method == .dora ? T * maxOut : 0)
+        dyTmp = pool.floats(method == .dora && dropping ? T * maxOut : 0)
+        wat = pool.floats(method == .dora ? maxOut * rank : 0)
+        gram = pool.floats(rank * rank)
+        attentionScratchPerWorker = 2 * queryBlock * T
+        attentionScratch = pool.floats(Parallel.cores * attentionScratchPerWorker)
+        headIn = pool.floats(T * dim)
+        dHeadIn = pool.floats(T * dim)
+        // Logits in chunks of ≤ 4 M floats (16 MB), at least one row.
+        logitsChunk = max(1, min(T, (4 << 20) / c.vocabSize))
+        logitsBuf = pool.floats(logitsChunk * c.vocabSize)
+        partials = pool.floats(Parallel.cores * max(dim, 2 * c.headDim))
+    }
+
+    deinit {
+        if let g = gradArena { UnsafeMutableRawPointer(g.baseAddress!).deallocate() }
+    }
+
+    /// The gradient of a weight (full fine-tuning): same offset in the gradient arena.
+    @inline(__always)
+    func grad(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        guard let g = gradArena else { return nil }
+        return g.baseAddress! + (p - weights.arena.baseAddress!)
+    }
+
+    @inline(__always)
+    func state(_ layer: Int, _ p: Projection) -> AdapterState? {
+        let i = stateIndex[layer * 7 + p.index]
+        return i < 0 ? nil : states[i]
+    }
+
+    public func zeroGradients() {
+        if let g = gradArena { g.update(repeating: 0) }
+        adapters?.grads.update(repeating: 0)
+    }
+
+    /// Adds d(lossScale · Σ answer-token CE)/dθ to the gradients; returns the unscaled CE sum and
+    /// the number of answer tokens. `dropoutSeed` seeds the adapters' input-dropout masks.
+    public func accumulate(_ batch: [TrainingSequence], lossScale: Float, dropoutSeed: UInt64)
+        -> (lossSum: Double, answerTokens: Int) {
+        Parallel.forwardLock.lock()
+        defer { Parallel.forwardLock.unlock() }
+        layOut(batch)
+        let p = adapters?.config.dropout ?? 0
+        dropout = p > 0 ? DropoutMask(seed: dropoutSeed, p: p) : nil
+        forward()
+        let loss = head(scale: lossScale, gradient: true)
+        backward()
+        return (loss, answers)
+    }
+
+    /// Forward only (no dropout): the CE sum over answer tokens and their number.
+    public func loss(_ batch: [TrainingSequence]) -> (lossSum: Double, answerTokens: Int) {
+        Parallel.forwardLock.lock()
+        defer { Parallel.forwardLock.unlock() }
+        layOut(batch)
+        dropout = nil
+        forward()
+        return (head(scale: 0, gradient: false), answers)
+    }
+
+    /// Logits at every position of `sequence` ([tokens × vocab], row-major) through the adapted
+    /// model without merging (no dropout). Allocates its result; a verification hook.
+    public func logits(_ sequence: TrainingSequence) -> [Float] {
+        Parallel.forwardLock.lock()
+        defer { Parallel.forwardLock.unlock() }
+        layOut([sequence])
+        dropout = nil
+        forward()
+        let n = tokens, V = config.vocabSize, dim = config.dim
+        for t in 0..<n { answerRows[t] = Int32(t) }
+        Parallel.forRanges(n, costPerItem: dim, TrainingGatherNorm(
+            x: finalX, rows: answerRows, weight: weights.outputNorm, eps: config.normEps, out: headIn, dim: dim))
+        var out = [Float](repeating: 0, count: n * V)
+        out.withUnsafeMutableBufferPointer { o in
+            var a = 0
+            while a < n {
+                let rows = min(logitsChunk, n - a)
+                Matmul.linear(headIn + a * dim, rows: rows, inFeatures: dim, weight: weights.output,
+                              outFeatures: V, into: o.baseAddress! + a * V)
+                a += rows
+            }
+        }
+        return out
+    }
+
+    /// Packs the batch: token ids, positions, sequence rows, answer rows and targets.
+    private func layOut(_ batch: [TrainingSequence]) {
+        var t = 0, s = 0, a = 0
+        for seq in batch {
+            let n = seq.tokens.count
+            check(t + n <= maxTokens, "TrainingGraph: the batch has more than maxTokens = \(maxTokens) tokens")
+            check(seq.promptTokens >= 0, "TrainingGraph: negative promptTokens")
+            seqStart[s] = t
+            seqLen[s] = n
+            s += 1
+            for (j, id) in seq.tokens.enumerated() {
+                check(id >= 0 && Int(id) < config.vocabSize, "TrainingGraph: token id \(id) outside the vocabulary")
+                tokenIDs[t + j] = id
+                positions[t + j] = Int32(j)
+            }
+            if seq.firstAnswerPosition < n - 1 {
+                for j in seq.firstAnswerPosition..<(n - 1) {
+                    answerRows[a] = Int32(t + j)
+                    answerTargets[a] = seq.tokens[j + 1]
+                    a += 1
+                }
+            }
+            t += n
+        }
+        tokens = t
+        sequences = s
+        answers = a
+    }
+}
