@@ -67,6 +67,25 @@ enum HelpText {
 
     """
 
+    static let reports = """
+    Reports
+      report negative-transfer [where EXPR] [to DIR]
+        Δ of every method against the same model's zero-shot run on the same examples (paired per
+        seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds.
+      report thresholds [where EXPR] [to DIR]
+        Δ against log10(parameters) per method and where it crosses zero (interpolated).
+        Both write report.md, runs.csv, summary.csv, accuracy.svg and delta.svg to DIR
+        (default Reports/out/<time>-<report>/). EXPR is a runs filter, as in `runs where …`;
+        the zero-shot runs of the selected models are always included as baselines.
+      report run N
+        the run, its accuracy with a Wilson 95 % interval, accuracy per scoring rule, and its
+        training parent or evaluation children.
+      compare run A with run B
+        the examples both runs scored: both right / A only / B only / both wrong, Δ = B − A with
+        a paired bootstrap 95 % interval, exact McNemar p, then the examples that flipped.
+
+    """
+
     static let runsHelp = """
     Runs
       eval MODEL on TASK [split S] [shots K] [fixed] [chat] [limit N] [seed S] [max-tokens T]
@@ -93,22 +112,6 @@ enum HelpText {
 
       resume run N   continue an interrupted run: an evaluation from its first missing example,
                      a training run from its last checkpoint (then its evaluation)
-    static let reports = """
-    Reports
-      report negative-transfer [where EXPR] [to DIR]
-        Δ of every method against the same model's zero-shot run on the same examples (paired per
-        seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds.
-      report thresholds [where EXPR] [to DIR]
-        Δ against log10(parameters) per method and where it crosses zero (interpolated).
-        Both write report.md, runs.csv, summary.csv, accuracy.svg and delta.svg to DIR
-        (default Reports/out/<time>-<report>/). EXPR is a runs filter, as in `runs where …`;
-        the zero-shot runs of the selected models are always included as baselines.
-      report run N
-        the run, its accuracy with a Wilson 95 % interval, accuracy per scoring rule, and its
-        training parent or evaluation children.
-      compare run A with run B
-        the examples both runs scored: both right / A only / B only / both wrong, Δ = B − A with
-        a paired bootstrap 95 % interval, exact McNemar p, then the examples that flipped.
 
     """
 

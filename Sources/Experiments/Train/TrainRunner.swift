@@ -8,7 +8,11 @@ import Foundation
 /// checkpoint left off.
 public final class TrainRunner {
     public let spec: TrainSpec
-    public private(set) var model: LoadedModel
+    /// The model being tuned (weights change in place for full fine-tuning).
+    public private(set) var model: EvalModel
+    /// The file it came from (needed to write a full fine-tune with its tokenizer); nil for a
+    /// model built in memory.
+    private var loaded: LoadedModel?
     public let dataset: Dataset
     public let data: TrainingData
     public private(set) var adapters: AdapterSet?
@@ -25,7 +29,7 @@ public final class TrainRunner {
     static let stateFileName = "trainer_state.json"
     static let optimizerFileName = "optimizer.safetensors"
 
-    public init(spec: TrainSpec, model: LoadedModel? = nil, dataDirectory: String? = nil) throws {
+    public init(spec: TrainSpec, model: EvalModel? = nil, dataDirectory: String? = nil) throws {
         self.spec = spec
         let task = try TaskCatalog.spec(spec.task)
         guard task.kind == .generation else {
@@ -38,7 +42,13 @@ public final class TrainRunner {
         guard spec.batchSize > 0, spec.accumulation > 0, spec.epochs > 0, spec.checkpointEvery > 0 else {
             throw DatasetError.invalidArgument("batch, accum, epochs and the checkpoint interval must be positive")
         }
-        self.model = try model ?? LoadedModel(path: spec.modelPath)
+        if let model {
+            self.model = model
+        } else {
+            let loaded = try LoadedModel(path: spec.modelPath)
+            self.loaded = loaded
+            self.model = Self.evalModel(loaded, spec: spec)
+        }
         var dataset = try TaskCatalog.load(task: task.name, split: split, dataDirectory: dataDirectory)
         if let limit = spec.limit { dataset.examples = Array(dataset.examples.prefix(limit)) }
         self.dataset = dataset
@@ -48,7 +58,7 @@ public final class TrainRunner {
             throw DatasetError.invalidArgument("no training sequences: every example was cut away at seq \(spec.maxSequenceLength)")
         }
         if let config = spec.adapterConfig {
-            let set = AdapterSet(config: config, model: self.model.config)
+            let set = AdapterSet(config: config, model: self.model.transformer.config)
             let transformer = self.model.transformer
             set.initialize(seed: spec.seed) { transformer.baseWeight(layer: $0, $1) }
             adapters = set
@@ -78,22 +88,24 @@ public final class TrainRunner {
         }
         let state = try JSONDecoder().decode(TrainerState.self, from: bytes)
         if spec.method == .full {
-            model = try LoadedModel(path: directory)
+            let loaded = try LoadedModel(path: directory)
+            self.loaded = loaded
+            model = Self.evalModel(loaded, spec: spec)
         } else {
-            adapters = try AdapterCheckpoint.read(directory: url, model: model.config)
+            adapters = try AdapterCheckpoint.read(directory: url, model: model.transformer.config)
         }
         restored = (directory, state)
     }
 
     /// Trains until the spec's steps are done or `shouldStop` says stop (then a checkpoint is
     /// written and `.interrupted` reported). Errors are reported as `.failed`, never thrown.
-    public func run(resumeFrom checkpoint: String? = nil, sink: TrainSink, shouldStop: () -> Bool = { false }) {
+    public func run(resumeFrom resumeDirectory: String? = nil, sink: TrainSink, shouldStop: () -> Bool = { false }) {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
         var sessionTokens = 0
         var step = 0
         do {
-            if let checkpoint { try restore(from: checkpoint) }
+            if let resumeDirectory { try restore(from: resumeDirectory) }
             precondition(!merged, "TrainRunner.run after tunedModel(): the adapters are merged")
             let transformer = model.transformer
             let graph = try TrainingGraph(transformer: transformer, method: spec.method, adapters: adapters,
@@ -162,9 +174,14 @@ public final class TrainRunner {
         }
     }
 
-    private var info: EvalModelInfo {
-        EvalModelInfo(key: spec.modelKey, family: model.config.family.rawValue,
-                      parameters: model.config.parameterCount, path: spec.modelPath)
+    private var info: EvalModelInfo { model.info }
+
+    /// Recorded under the base model's key and file, whatever directory the weights came from.
+    private static func evalModel(_ loaded: LoadedModel, spec: TrainSpec) -> EvalModel {
+        let c = loaded.config
+        return EvalModel(transformer: loaded.transformer, tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate,
+                         info: EvalModelInfo(key: spec.modelKey, family: c.family.rawValue,
+                                             parameters: c.parameterCount, path: spec.modelPath))
     }
 
     /// `<outputDirectory>/step-N`: adapters in PEFT layout (or the full model as a Hugging Face
@@ -183,7 +200,10 @@ public final class TrainRunner {
             try AdapterCheckpoint.write(adapters, to: directory, baseModel: spec.modelKey, extra: extra)
             try sink.handle(.checkpoint(TrainCheckpointInfo(step: step, directory: directory.path, kind: .adapter)))
         } else {
-            _ = try HuggingFaceExport.write(model: model, to: directory, extra: extra)
+            guard let loaded else {
+                throw DatasetError.invalidArgument("a full fine-tune is saved with its tokenizer files, so the model must come from a file")
+            }
+            _ = try HuggingFaceExport.write(model: loaded, to: directory, extra: extra)
             try sink.handle(.checkpoint(TrainCheckpointInfo(step: step, directory: directory.path, kind: .full)))
             let others = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
             for name in others where name.hasPrefix("step-") && name != directory.lastPathComponent {
@@ -199,7 +219,6 @@ public final class TrainRunner {
             model.transformer.mergeAdapters(adapters)
             merged = true
         }
-        return EvalModel(transformer: model.transformer, tokenizer: model.tokenizer,
-                         chatTemplate: model.chatTemplate, info: info)
+        return model
     }
 }
