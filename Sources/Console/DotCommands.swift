@@ -1,11 +1,12 @@
 import Foundation
+import Experiments
 import QueryLanguage
 import Store
 
 /// The dot-commands: settings and housekeeping that are not part of the query language.
 extension Session {
     static let dotCommands = [".help", ".tables", ".schema", ".mode", ".headers", ".output", ".once",
-                              ".timer", ".maxrows", ".read", ".open", ".sql", ".quit", ".exit"]
+                              ".timer", ".maxrows", ".read", ".open", ".sql", ".data", ".datasets", ".quit", ".exit"]
 
     func runDotCommand(_ line: String) throws {
         let (name, rest) = Self.splitCommand(line)
@@ -49,6 +50,15 @@ extension Session {
         case ".sql":
             guard !rest.isEmpty else { throw ConsoleError(".sql: expected a SELECT statement") }
             print(try store.select(sql: rest, arguments: []))
+        case ".data":
+            if argument.isEmpty {
+                let current = (try? DataDirectory.resolve(explicit: dataDirectory)) ?? "none found (.data DIR sets one)"
+                terminal.write("data directory: \(current)\n")
+            } else {
+                dataDirectory = try DataDirectory.resolve(explicit: argument)
+            }
+        case ".datasets":
+            print(try datasetCatalog())
         case ".quit", ".exit":
             quitRequested = true
         default:

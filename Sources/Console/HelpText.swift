@@ -1,6 +1,6 @@
 /// The text of `.help [topic]`. Kept beside the language so the two change together.
 enum HelpText {
-    static let topics = ["queries", "fields", "pivots", "reports", "dot", "examples"]
+    static let topics = ["queries", "fields", "pivots", "runs", "reports", "dot", "examples"]
 
     static func text(for topic: String?, fields: [(source: String, names: [String])]) -> String? {
         switch topic?.lowercased() {
@@ -8,6 +8,7 @@ enum HelpText {
         case "queries", "query", "where": return queries
         case "fields", "field": return fieldsText(fields)
         case "pivots", "pivot", "accuracy", "count": return pivots
+        case "runs", "eval", "train", "resume": return runsHelp
         case "reports", "report", "compare": return reports
         case "dot", "commands", "dot-commands": return dot
         case "examples", "example": return examples
@@ -24,15 +25,16 @@ enum HelpText {
       predictions of run N [where …]
       accuracy by FIELD[, FIELD]    pivot: mean accuracy over seeds, with n
       count by FIELD[, FIELD]       pivot: number of runs
-      eval MODEL on TASK [split S] [shots K] [fixed] [chat] [limit N] [seed S] [max-tokens T]
-                                    evaluate a model; every prediction is stored (Ctrl-C keeps them)
-      resume run N                  finish an interrupted evaluation run
+      eval MODEL on TASK [options]  evaluate a model; every prediction is stored (Ctrl-C keeps them)
+      train MODEL on TASK with full|lora|dora [options] [then eval on TASK [options]]
+                                    fine-tune, store every step, evaluate the tuned model
+      resume run N                  finish an interrupted evaluation or training run
       report negative-transfer|thresholds [where …] [to DIR]
                                     analyse runs; write report.md, CSVs and SVG plots to DIR
       report run N                  one run: accuracy with interval, rules, parent/children
       compare run A with run B      example by example: counts, Δ, bootstrap interval, McNemar p
 
-    Help topics: .help queries | fields | pivots | reports | dot | examples
+    Help topics: .help queries | fields | pivots | runs | reports | dot | examples
     Dot-commands: .help dot      Quit: .quit or Ctrl-D      Abandon a line: Ctrl-C
 
     """
@@ -84,9 +86,38 @@ enum HelpText {
 
     """
 
+    static let runsHelp = """
+    Runs
+      eval MODEL on TASK [split S] [shots K] [fixed] [chat] [limit N] [seed S] [max-tokens T]
+        MODEL      catalog key (ftlab models), a name from `models add`, or a .gguf path
+        TASK       gsm8k svamp asdiv mawps multiarith addsub singleeq orcamath aqua piqa
+                   commonsenseqa synthetic (.datasets lists splits, sizes, hashes)
+        split S    default: the task's evaluation split (gsm8k: test, piqa: validation)
+        shots K    K worked examples from the train split before each question (default 0)
+        fixed      the same K shots for every question (shared prefix, computed once)
+        chat       through the model's chat template, shots as earlier turns
+        limit N    the first N examples          seed S  few-shot draw (default 0)
+        max-tokens T  generated tokens per answer (default 256)
+      Generation tasks store strict (#### N), flexible (last number) and numeric scores;
+      multiple-choice tasks store acc and acc_norm (log-likelihood of each choice).
+
+      train MODEL on TASK with full|lora|dora [options] [then eval on TASK [eval options]]
+        r N (16)  alpha A (32)  dropout D (0.05)  targets q,k,v,o,gate,up,down (all)  rslora
+        lr X (full 2e-5, adapters 2e-4)  wd X (0)  warmup N (10 steps)
+        schedule cosine|linear|constant (cosine)  epochs N (1) | steps N  batch N (8)  accum N (1)
+        seq N (512 tokens; longer examples are truncated and counted)  limit N  seed S (0)
+        clip X (max gradient norm, 1.0)  freeze-embeddings (full only)
+      Every step's loss, lr, gradient norm and tokens go to `steps`; checkpoints (PEFT layout
+      for adapters) under $FTLAB_HOME/checkpoints/. Ctrl-C saves a checkpoint.
+
+      resume run N   continue an interrupted run: an evaluation from its first missing example,
+                     a training run from its last checkpoint (then its evaluation)
+
+    """
+
     static let dot = """
     Dot-commands
-      .help [topic]            this help; topics: queries fields pivots dot examples
+      .help [topic]            this help; topics: queries fields pivots runs reports dot examples
       .tables                  tables and query views in the database
       .schema [table]          CREATE statements
       .mode MODE               table | markdown | csv | json | line
@@ -98,6 +129,8 @@ enum HelpText {
       .read FILE               run the statements in FILE
       .open DB                 switch to another results database
       .sql SELECT …            run read-only SQL
+      .data [DIR]              show or set the dataset directory
+      .datasets                every task and split: size, content hash (and register them)
       .quit                    leave (also .exit, Ctrl-D)
 
     """
@@ -111,6 +144,8 @@ enum HelpText {
       .mode csv
       .once results.csv
       runs select id, model, method, seed, accuracy
+      eval smollm2-135m-instruct on gsm8k shots 5 fixed limit 200
+      train smollm2-135m-instruct on gsm8k with lora steps 300 then eval on gsm8k limit 200
       report negative-transfer where task = gsm8k to Reports/out/gsm8k
       compare run 1 with run 5
 

@@ -10,6 +10,8 @@ public final class Session {
     public private(set) var store: ResultsStore
     public private(set) var databasePath: String
     public var options = RenderOptions()
+    /// Where datasets are read from (`--data`, `.data DIR`); nil: `$FTLAB_DATA`, else ../shared/data.
+    public var dataDirectory: String?
     var timer = false
     var quitRequested = false
 
@@ -167,6 +169,8 @@ public final class Session {
             try runEval(e)
         case .resume(let id):
             try resumeRun(Int64(id))
+        case .train(let t):
+            try runTrain(t)
         case .report(let r):
             try runReport(r)
         }

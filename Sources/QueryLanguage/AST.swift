@@ -75,6 +75,8 @@ public enum Command: Equatable {
     case eval(EvalCommand)
     /// `resume run N`: finish an interrupted run.
     case resume(Int)
+    /// `train MODEL on TASK with METHOD …`: start a training run (and the evaluation after it).
+    case train(TrainCommand)
     /// `report …` / `compare run A with run B`: analyses written as files or printed.
     case report(ReportCommand)
 }

@@ -25,7 +25,7 @@ public enum QueryCompiler {
         case .query(let q): return try compile(q)
         case .pivot(let p): return try compile(p)
         case .showRun(let id): return compileShowRun(id)
-        case .eval, .resume: throw QueryError(unpositioned: "`eval` and `resume` start runs; they are not queries")
+        case .eval, .train, .resume: throw QueryError(unpositioned: "`eval`, `train` and `resume` start runs; they are not queries")
         case .report: throw QueryError(unpositioned: "`report` and `compare` write analyses; they are not queries")
         }
     }

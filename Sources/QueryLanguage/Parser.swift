@@ -64,6 +64,8 @@ struct StatementParser {
             return .pivot(try parsePivot())
         case "eval":
             return .eval(try parseEval())
+        case "train":
+            return .train(try parseTrain())
         case "resume":
             advance()
             try expectKeyword("run", after: "`resume`")
@@ -78,7 +80,7 @@ struct StatementParser {
             return .query(try parseSelectFirst())
         default:
             guard let source = Source(rawValue: word.lowercased()) else {
-                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "resume"]
+                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "resume"]
                 let hint = Suggestions.hint(word, among: candidates)
                 throw error("unknown source `\(word)`" + (hint.isEmpty ? " (expected \(Self.sourceList), `show run N`, `accuracy by …` or `count by …`)" : hint), first)
             }

@@ -8,6 +8,12 @@ extension StatementParser {
         let model = try name("a model (catalog key or .gguf path) after `eval`")
         try expectKeyword("on", after: "the model")
         var command = EvalCommand(model: model, task: try name("a task after `on`"))
+        try parseEvalOptions(into: &command)
+        return command
+    }
+
+    /// The options after `eval … on TASK`, up to the end of the statement.
+    mutating func parseEvalOptions(into command: inout EvalCommand) throws {
         var seen: Set<String> = []
         while !current.isEnd {
             let token = current
@@ -32,11 +38,10 @@ extension StatementParser {
         if command.fixed && command.shots == 0 {
             throw error("`fixed` needs `shots K` with K > 0", tokens.first { $0.isKeyword("fixed") } ?? current)
         }
-        return command
     }
 
     /// A bare word or a quoted string.
-    private mutating func name(_ expected: String) throws -> String {
+    mutating func name(_ expected: String) throws -> String {
         let token = current
         switch token.kind {
         case .word(let w), .string(let w):
@@ -47,7 +52,7 @@ extension StatementParser {
         }
     }
 
-    private mutating func nonNegativeInteger(_ what: String) throws -> Int {
+    mutating func nonNegativeInteger(_ what: String) throws -> Int {
         let token = current
         if case .word(let w) = token.kind, case .integer(let n)? = NumberLiteral.parse(w), n >= 0, n <= Int64(Int32.max) {
             advance()

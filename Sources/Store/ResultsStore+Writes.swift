@@ -101,6 +101,16 @@ extension ResultsStore {
         }
     }
 
+    /// Removes a run's steps after `step` (a resumed training run redoes them from its checkpoint),
+    /// and its checkpoints after that step. Returns the number of step rows removed.
+    @discardableResult
+    public func deleteTrainSteps(runID: Int64, after step: Int) throws -> Int {
+        try write { db in
+            try CheckpointRecord.filter(Column("run_id") == runID && Column("step") > step).deleteAll(db)
+            return try TrainStepRecord.filter(Column("run_id") == runID && Column("step") > step).deleteAll(db)
+        }
+    }
+
     /// Inserts a checkpoint and returns its id.
     @discardableResult
     public func insertCheckpoint(_ checkpoint: CheckpointRecord) throws -> Int64 {

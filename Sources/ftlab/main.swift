@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import Experiments
 import Foundation
 import Store
 
@@ -13,7 +14,7 @@ struct Ftlab: ParsableCommand {
         `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
         Type .help in the REPL for the query language.
         """,
-        subcommands: [Shell.self, Eval.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
+        subcommands: [Shell.self, Eval.self, Train.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
         defaultSubcommand: Shell.self
     )
 }
@@ -27,24 +28,37 @@ struct DatabaseOption: ParsableArguments {
     func open() throws -> ResultsStore { try ResultsStore(path: path) }
 }
 
+struct DataOption: ParsableArguments {
+    @Option(name: .long, help: "Dataset directory (default: $FTLAB_DATA, else ../shared/data).")
+    var data: String?
+
+    /// Opens the session every command runs in, with the data directory applied.
+    func session(_ database: DatabaseOption) throws -> Session {
+        let session: Session
+        do {
+            session = try Session(databasePath: database.path, output: StandardOutputSink(),
+                                  errors: StandardOutputSink(.standardError))
+            if let data { session.dataDirectory = try DataDirectory.resolve(explicit: data) }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        return session
+    }
+}
+
 struct Shell: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shell", abstract: "The REPL (the default), or run statements with -c / from standard input.")
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var data: DataOption
 
     @Option(name: .customShort("c"), help: "Run these statements (separated by ';' or newlines) and exit.")
     var command: String?
 
     func run() throws {
-        let session: Session
-        do {
-            session = try Session(databasePath: database.path, output: StandardOutputSink(),
-                                  errors: StandardOutputSink(.standardError))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let session = try data.session(database)
         let status: Int32
         if let command {
             status = REPL.runNonInteractive(session, text: command, origin: nil)

@@ -18,9 +18,15 @@ final class EvalStoreSink: EvalSink {
     /// Examples written by this session (to tell earlier sessions' rows apart).
     private var sessionIndices: Set<Int> = []
 
-    init(store: ResultsStore, resuming: RunRecord? = nil) {
+    /// The training run this evaluation evaluates, and its method (nil: zero- or few-shot).
+    private let parentRunID: Int64?
+    private let method: RunMethod?
+
+    init(store: ResultsStore, resuming: RunRecord? = nil, parentRunID: Int64? = nil, method: RunMethod? = nil) {
         self.store = store
         self.resuming = resuming
+        self.parentRunID = parentRunID
+        self.method = method
         runID = resuming?.id
     }
 
@@ -70,8 +76,8 @@ final class EvalStoreSink: EvalSink {
             sha256: start.dataset.sha256, path: start.dataset.path))
         let json = spec.json()
         return try store.insertRun(RunRecord(
-            specHash: SHA256.hex(json), modelID: modelID, datasetID: datasetID,
-            method: spec.shots > 0 ? .fewShot : .zeroShot, kind: .eval, promptFormat: spec.promptFormat.rawValue,
+            specHash: SHA256.hex(json), parentRunID: parentRunID, modelID: modelID, datasetID: datasetID,
+            method: method ?? (spec.shots > 0 ? .fewShot : .zeroShot), kind: .eval, promptFormat: spec.promptFormat.rawValue,
             shots: spec.shots, batchSize: spec.batchSize, seed: Int64(bitPattern: spec.seed), specJSON: json,
             engineVersion: EvalModel.engineVersion, host: ProcessProbe.host, pid: ProcessProbe.pid,
             threads: Parallel.cores))

@@ -32,14 +32,25 @@ extension Session {
         case .done: throw ConsoleError("run \(id) is already done")
         case .interrupted, .failed: break
         }
-        guard run.kind == .eval else { throw ConsoleError("run \(id) is a training run; only eval runs resume here") }
+        if run.kind == .train { return try resumeTraining(run) }
         let spec = try ExperimentSpec.fromJSON(run.specJSON)
         let done = try store.existingExampleIndices(runID: id)
-        try execute(spec: spec, sink: EvalStoreSink(store: store, resuming: run), skipping: done)
+        // The evaluation of a training run runs on the tuned model, rebuilt from the parent's
+        // final checkpoint.
+        var model: EvalModel?
+        if let parentID = run.parentRunID, let parent = try store.run(id: parentID), parent.kind == .train {
+            guard let checkpoint = try store.checkpoints(runID: parentID).max(by: { $0.step < $1.step }) else {
+                throw ConsoleError("run \(id) evaluates training run \(parentID), which has no checkpoint")
+            }
+            let runner = try TrainRunner(spec: try TrainSpec.fromJSON(parent.specJSON))
+            try runner.restore(from: checkpoint.path)
+            model = try runner.tunedModel()
+        }
+        try execute(spec: spec, model: model, sink: EvalStoreSink(store: store, resuming: run), skipping: done)
     }
 
-    private func execute(spec: ExperimentSpec, sink: EvalStoreSink, skipping: Set<Int>) throws {
-        let runner = try Evaluation.make(spec: spec)
+    func execute(spec: ExperimentSpec, model: EvalModel? = nil, sink: EvalStoreSink, skipping: Set<Int>) throws {
+        let runner = try Evaluation.make(spec: spec, model: model, dataDirectory: dataDirectory)
         let tty = errors is StandardOutputSink && isatty(STDERR_FILENO) != 0
         let summary = EvalSummaryCollector()
         SignalHandling.reset()
