@@ -85,7 +85,7 @@ final class AdapterCheckpointTests: XCTestCase {
         XCTAssertEqual(j["task_type"] as? String, "CAUSAL_LM")
         XCTAssertEqual(j["r"] as? Int, 4)
         XCTAssertEqual(j["lora_alpha"] as? Int, 8)
-        XCTAssertEqual((j["lora_dropout"] as? Double) ?? -1, 0.1, accuracy: 1e-6)
+        XCTAssertEqual(j["lora_dropout"] as? Double, 0.1, "written as the decimal the user gave")
         XCTAssertEqual(j["target_modules"] as? [String], ["q_proj", "k_proj", "v_proj", "down_proj"])
         XCTAssertEqual(j["use_dora"] as? Bool, true)
         XCTAssertEqual(j["use_rslora"] as? Bool, false)

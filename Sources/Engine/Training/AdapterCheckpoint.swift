@@ -62,10 +62,12 @@ public enum AdapterCheckpoint {
     /// adapter_config.json as PEFT's `LoraConfig.to_dict()` writes it, limited to fields every
     /// PEFT since DoRA's introduction (0.9) accepts — older versions reject unknown keys.
     public static func configJSON(_ c: AdapterConfig, baseModel: String) -> [String: Any] {
-        let alpha: Any = c.alpha.rounded() == c.alpha && abs(c.alpha) < 1e9 ? Int(c.alpha) as Any : Double(c.alpha) as Any
+        // Through the shortest decimal text, so 0.05 is written as 0.05, not 0.05000000074505806.
+        func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
+        let alpha: Any = c.alpha.rounded() == c.alpha && abs(c.alpha) < 1e9 ? Int(c.alpha) as Any : decimal(c.alpha) as Any
         return [
             "peft_type": "LORA", "task_type": "CAUSAL_LM", "base_model_name_or_path": baseModel, "revision": NSNull(),
-            "r": c.rank, "lora_alpha": alpha, "lora_dropout": Double(c.dropout),
+            "r": c.rank, "lora_alpha": alpha, "lora_dropout": decimal(c.dropout),
             "target_modules": Projection.allCases.filter { c.targets.contains($0) }.map(\.rawValue),
             "use_dora": c.method == .dora, "use_rslora": c.rsLoRA,
             "bias": "none", "fan_in_fan_out": false, "init_lora_weights": true, "inference_mode": true,
