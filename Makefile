@@ -1,15 +1,20 @@
-# The two commands: `make run` (the REPL, release build) and `make test` (the whole test suite).
+# The two commands: `make demo` (the packaged study: runs, report) and `make test` (every test).
+# `make run` opens the REPL. All build in release.
 # Tests run in release (numeric code is 10–50× slower in debug); building ftlab with the same
 # flags as the tests lets the two share one build.
 TEST_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: run test build models setup
+.PHONY: demo run test build models setup
 setup:
 	@Scripts/setup
 
 run: setup
 	swift build -c release --product ftlab
 	./.build/release/ftlab $(ARGS)
+
+demo: setup
+	swift build -c release --product ftlab
+	./.build/release/ftlab demo $(ARGS)
 
 # Real-model tests need the three GGUF files (about 850 MB, fetched once into $$FTLAB_HOME).
 models: setup

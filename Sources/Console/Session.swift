@@ -12,6 +12,9 @@ public final class Session {
     public var options = RenderOptions()
     /// Where datasets are read from (`--data`, `.data DIR`); nil: `$FTLAB_DATA`, else ../shared/data.
     public var dataDirectory: String?
+    /// `eval`/`train` with the spec of a finished run reuse that run instead of running again
+    /// (`ftlab demo` sets it; a researcher re-running on purpose gets a new run by default).
+    public var reuseFinishedRuns = false
     var timer = false
     var quitRequested = false
 

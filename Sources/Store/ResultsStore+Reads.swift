@@ -6,6 +6,15 @@ extension ResultsStore {
         try read { db in try RunRecord.fetchOne(db, key: id) }
     }
 
+    /// The newest finished run of `kind` made from the spec with this hash (`spec_hash`).
+    public func finishedRun(specHash: String, kind: RunKind) throws -> RunRecord? {
+        try read { db in
+            try RunRecord.filter(Column("spec_hash") == specHash && Column("kind") == kind.rawValue
+                                 && Column("status") == RunStatus.done.rawValue)
+                .order(Column("id").desc).fetchOne(db)
+        }
+    }
+
     /// All runs, oldest first.
     public func runs() throws -> [RunRecord] {
         try read { db in try RunRecord.order(Column("id")).fetchAll(db) }

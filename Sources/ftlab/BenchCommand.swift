@@ -5,12 +5,16 @@ import Experiments
 import Foundation
 
 /// `ftlab bench`: engine speed on every study model present — SGEMM on the model's shapes (the
-/// machine's limit), prefill at 512 tokens, decode at batch 1 and 16, load time, peak RSS.
+/// machine's limit), prefill at 512 tokens, decode at batch 1 and 16, load time, peak RSS — and
+/// training steps (full, LoRA, DoRA at 8 × 256 tokens) on one model with each method's peak RSS.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure engine speed on the models present.")
     @Option(help: "Models to measure (default: every catalog model present).") var model: [String] = []
     @Option(help: "Where to write the JSON results.") var json = "ftlab-bench.json"
     @Option(help: "Prompt length for the prefill measurement.") var prefillTokens = 512
+    @Option(help: "Model whose training steps are timed (full, LoRA, DoRA at 8 × 256 tokens).")
+    var trainModel = "smollm2-135m-instruct"
+    @Flag(help: "Skip the training measurement.") var noTrain = false
 
     func run() throws {
         #if DEBUG
@@ -31,9 +35,29 @@ struct BenchCommand: ParsableCommand {
                          key, r.threads, r.loadSeconds, best, r.prefillTokens, r.prefillTokensPerSecond,
                          r.decodeBatch1TokensPerSecond, r.decodeBatch16TokensPerSecond, Double(r.peakRSSBytes ?? 0) / 1e6))
         }
+        var training: [TrainingMeasurement] = []
+        let trainPresent = ModelCatalog.models.first { $0.key == trainModel }.map(fetcher.isPresent) ?? trainModel.hasSuffix(".gguf")
+        if !noTrain, trainPresent {
+            let url = try ModelLocator(fetcher: fetcher).resolve(trainModel)
+            FileHandle.standardError.write(Data("bench: training steps on \(trainModel)…\n".utf8))
+            training = try TrainingBenchmark.run(path: url.path)
+            for t in training {
+                print(String(format: "%@ train %@  %d × %d tokens  step %.2f s  %.0f tok/s  %.1fM trainable  peak RSS %.0f MB",
+                             trainModel, t.method.rawValue, t.batch, t.sequenceLength, t.stepSeconds, t.tokensPerSecond,
+                             Double(t.trainableParameters) / 1e6, Double(t.peakRSSBytes ?? 0) / 1e6))
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(results).write(to: URL(fileURLWithPath: json))
+        try encoder.encode(BenchReport(inference: results, trainingModel: training.isEmpty ? nil : trainModel,
+                                       training: training)).write(to: URL(fileURLWithPath: json))
         print("wrote \(json)")
     }
+}
+
+/// What `ftlab bench` writes as JSON.
+struct BenchReport: Codable {
+    var inference: [EngineBenchmarkResult]
+    var trainingModel: String?
+    var training: [TrainingMeasurement]
 }

@@ -16,6 +16,11 @@ extension Session {
         if let t = command.maxTokens { spec.maxNewTokens = t }
         // Multiple-choice tasks are scored by log-likelihood; `acc` is their primary rule.
         if try TaskCatalog.spec(command.task).kind == .multipleChoice { spec.primaryRule = ChoiceRule.acc.rawValue }
+        if reuseFinishedRuns, let run = try store.finishedRun(specHash: SHA256.hex(spec.json()), kind: .eval),
+           run.parentRunID == nil, let id = run.id {
+            emit("reusing " + Self.describe(run))
+            return id
+        }
         let sink = EvalStoreSink(store: store)
         try execute(spec: spec, sink: sink, skipping: [])
         guard let id = sink.runID else { throw ConsoleError("the run was not recorded") }
@@ -42,7 +47,7 @@ extension Session {
             guard let checkpoint = try store.checkpoints(runID: parentID).max(by: { $0.step < $1.step }) else {
                 throw ConsoleError("run \(id) evaluates training run \(parentID), which has no checkpoint")
             }
-            let runner = try TrainRunner(spec: try TrainSpec.fromJSON(parent.specJSON))
+            let runner = try TrainRunner(spec: try TrainSpec.fromJSON(parent.specJSON), dataDirectory: dataDirectory)
             try runner.restore(from: checkpoint.path)
             model = try runner.tunedModel()
         }

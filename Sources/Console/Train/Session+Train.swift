@@ -13,8 +13,15 @@ extension Session {
         let modelPath = try ModelLocator(store: store).resolve(command.model).path
         let spec = try Self.trainSpec(command, modelPath: modelPath,
                                       checkpointRoot: ModelFetcher.defaultHome().appendingPathComponent("checkpoints").path)
+        if reuseFinishedRuns, let run = try store.finishedRun(specHash: spec.identityHash(), kind: .train), let id = run.id {
+            let child = try store.runs().first { $0.parentRunID == id && $0.kind == .eval && $0.status == .done }
+            if spec.thenEval == nil || child != nil {
+                emit("reusing " + Self.describeTraining(run) + (child.map { "reusing " + Self.describe($0) } ?? ""))
+                return id
+            }
+        }
         let sink = TrainStoreSink(store: store)
-        let runner = try TrainRunner(spec: spec)
+        let runner = try TrainRunner(spec: spec, dataDirectory: dataDirectory)
         try executeTraining(runner, sink: sink, resumeFrom: nil)
         guard let id = sink.runID else { throw ConsoleError("the training run was not recorded") }
         try evaluateAfterTraining(runner, trainRunID: id)
@@ -67,7 +74,7 @@ extension Session {
         guard let id = run.id else { return }
         let spec = try TrainSpec.fromJSON(run.specJSON)
         let checkpoint = try store.checkpoints(runID: id).max { $0.step < $1.step }
-        let runner = try TrainRunner(spec: spec)
+        let runner = try TrainRunner(spec: spec, dataDirectory: dataDirectory)
         // Steps after the checkpoint are redone (deterministically); their old rows go.
         try store.deleteTrainSteps(runID: id, after: checkpoint?.step ?? 0)
         try executeTraining(runner, sink: TrainStoreSink(store: store, resuming: run), resumeFrom: checkpoint?.path)

@@ -81,7 +81,7 @@ final class TrainStoreSink: TrainSink {
         let json = spec.json()
         let method: RunMethod = spec.method == .full ? .full : spec.method == .lora ? .lora : .dora
         var run = RunRecord(
-            specHash: SHA256.hex(json), modelID: modelID, datasetID: datasetID, method: method, kind: .train,
+            specHash: spec.identityHash(), modelID: modelID, datasetID: datasetID, method: method, kind: .train,
             promptFormat: PromptFormat.questionAnswer.rawValue, lr: spec.learningRate,
             rank: spec.method == .full ? nil : spec.rank, alpha: spec.method == .full ? nil : Double(spec.alpha),
             epochs: spec.maxSteps == nil ? Double(spec.epochs) : nil, steps: s.totalSteps,

@@ -86,6 +86,14 @@ public struct TrainSpec: Codable, Equatable, Sendable {
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
+    /// What identifies the run's outcome: the spec without its checkpoint folder (a fresh
+    /// folder per run), hashed into `spec_hash` so the same study finds its finished runs.
+    public func identityHash() -> String {
+        var s = self
+        s.outputDirectory = ""
+        return SHA256.hex(s.json())
+    }
+
     public static func fromJSON(_ text: String) throws -> TrainSpec {
         try JSONDecoder().decode(TrainSpec.self, from: Data(text.utf8))
     }
