@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Store", "QueryLanguage", "TestSupport"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Store", "QueryLanguage", "Experiments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,11 +6,12 @@ extension ResultsStore {
         try read { db in try RunRecord.fetchOne(db, key: id) }
     }
 
-    /// The newest finished run of `kind` made from the spec with this hash (`spec_hash`).
+    /// The newest finished run of `kind` made from the spec with this hash (`spec_hash`) that is
+    /// not the evaluation of a training run.
     public func finishedRun(specHash: String, kind: RunKind) throws -> RunRecord? {
         try read { db in
             try RunRecord.filter(Column("spec_hash") == specHash && Column("kind") == kind.rawValue
-                                 && Column("status") == RunStatus.done.rawValue)
+                                 && Column("status") == RunStatus.done.rawValue && Column("parent_run_id") == nil)
                 .order(Column("id").desc).fetchOne(db)
         }
     }

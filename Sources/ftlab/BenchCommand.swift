@@ -15,14 +15,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Model whose training steps are timed (full, LoRA, DoRA at 8 × 256 tokens).")
     var trainModel = "smollm2-135m-instruct"
     @Flag(help: "Skip the training measurement.") var noTrain = false
+    @Flag(help: "Only the training measurement.") var trainOnly = false
+    @Option(help: "Training methods to time (default: full, lora, dora).") var trainMethod: [String] = []
 
     func run() throws {
         #if DEBUG
         FileHandle.standardError.write(Data("warning: this is a debug build; benchmark a release build (swift build -c release)\n".utf8))
         #endif
         let fetcher = ModelFetcher(home: ModelFetcher.defaultHome())
-        let keys = model.isEmpty ? ModelCatalog.models.filter(fetcher.isPresent).map(\.key) : model
-        guard !keys.isEmpty else { throw ValidationError("no models present; fetch one with `ftlab models pull smollm2-135m-instruct`") }
+        let keys = trainOnly ? [] : model.isEmpty ? ModelCatalog.models.filter(fetcher.isPresent).map(\.key) : model
+        guard !keys.isEmpty || trainOnly else { throw ValidationError("no models present; fetch one with `ftlab models pull smollm2-135m-instruct`") }
         var results: [EngineBenchmarkResult] = []
         for key in keys {
             let url = try ModelLocator(fetcher: fetcher).resolve(key)
@@ -40,7 +42,11 @@ struct BenchCommand: ParsableCommand {
         if !noTrain, trainPresent {
             let url = try ModelLocator(fetcher: fetcher).resolve(trainModel)
             FileHandle.standardError.write(Data("bench: training steps on \(trainModel)…\n".utf8))
-            training = try TrainingBenchmark.run(path: url.path)
+            let methods = try trainMethod.map { name -> TrainingMethod in
+                guard let m = TrainingMethod(rawValue: name) else { throw ValidationError("unknown training method '\(name)' (full, lora, dora)") }
+                return m
+            }
+            training = try TrainingBenchmark.run(path: url.path, methods: methods.isEmpty ? [.full, .lora, .dora] : methods)
             for t in training {
                 print(String(format: "%@ train %@  %d × %d tokens  step %.2f s  %.0f tok/s  %.1fM trainable  peak RSS %.0f MB",
                              trainModel, t.method.rawValue, t.batch, t.sequenceLength, t.stepSeconds, t.tokensPerSecond,

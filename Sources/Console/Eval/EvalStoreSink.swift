@@ -75,8 +75,12 @@ final class EvalStoreSink: EvalSink {
             task: start.dataset.task, split: start.dataset.split, size: start.dataset.count,
             sha256: start.dataset.sha256, path: start.dataset.path))
         let json = spec.json()
+        // The evaluation of a tuned model is a different experiment from the same evaluation of
+        // the base model: its identity includes the training run's.
+        var specHash = SHA256.hex(json)
+        if let parentRunID, let parent = try store.run(id: parentRunID) { specHash = SHA256.hex(parent.specHash + "\n" + json) }
         return try store.insertRun(RunRecord(
-            specHash: SHA256.hex(json), parentRunID: parentRunID, modelID: modelID, datasetID: datasetID,
+            specHash: specHash, parentRunID: parentRunID, modelID: modelID, datasetID: datasetID,
             method: method ?? (spec.shots > 0 ? .fewShot : .zeroShot), kind: .eval, promptFormat: spec.promptFormat.rawValue,
             shots: spec.shots, batchSize: spec.batchSize, seed: Int64(bitPattern: spec.seed), specJSON: json,
             engineVersion: EvalModel.engineVersion, host: ProcessProbe.host, pid: ProcessProbe.pid,

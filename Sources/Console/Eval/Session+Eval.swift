@@ -17,7 +17,7 @@ extension Session {
         // Multiple-choice tasks are scored by log-likelihood; `acc` is their primary rule.
         if try TaskCatalog.spec(command.task).kind == .multipleChoice { spec.primaryRule = ChoiceRule.acc.rawValue }
         if reuseFinishedRuns, let run = try store.finishedRun(specHash: SHA256.hex(spec.json()), kind: .eval),
-           run.parentRunID == nil, let id = run.id {
+           let id = run.id {
             emit("reusing " + Self.describe(run))
             return id
         }
