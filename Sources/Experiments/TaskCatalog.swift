@@ -62,7 +62,7 @@ public enum TaskCatalog {
                  choiceStyle: nil),
         TaskSpec(name: "orcamath", kind: .generation, splits: ["train"], files: ["train": ["orcamath/train.jsonl"]],
                  evalSplit: "train",
-                 origin: "huggingface.co/datasets/microsoft/orca-math-word-problems-200k, converted to JSON Lines with keys question, answer",
+                 origin: "the microsoft/orca-math-word-problems-200k dataset (Hugging Face Hub, MIT), converted to JSON Lines with keys question, answer",
                  choiceStyle: nil),
         TaskSpec(name: "aqua", kind: .multipleChoice, splits: ["test"], files: ["test": ["aqua/test.json"]],
                  evalSplit: "test", origin: "github.com/deepmind/AQuA, test.json (Apache-2.0)", choiceStyle: .letters),
