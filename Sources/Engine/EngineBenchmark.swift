@@ -156,9 +156,15 @@ public enum EngineBenchmark {
     /// Peak resident set size (VmHWM) of this process, from /proc/self/status.
     public static func peakRSSBytes() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        return peakRSSBytes(status: status)
+    }
+
+    /// VmHWM from the text of /proc/self/status. The value is right-aligned after a tab
+    /// ("VmHWM:\t    2256 kB"); from 10 GB on it has no spaces before it ("VmHWM:\t12345678 kB").
+    public static func peakRSSBytes(status: String) -> Int? {
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count >= 2, let kb = Int(parts[1]) else { return nil }
+            let fields = line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = fields.first, let kb = Int(first) else { return nil }
             return kb * 1024
         }
         return nil

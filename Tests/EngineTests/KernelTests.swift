@@ -199,3 +199,13 @@ final class KernelTests: XCTestCase {
         return (cos, sin)
     }
 }
+
+/// Peak RSS from /proc/self/status text, including the 10 GB+ form with no padding.
+final class PeakRSSParsingTests: XCTestCase {
+    func testParsesPaddedAndUnpaddedValues() {
+        XCTAssertEqual(EngineBenchmark.peakRSSBytes(status: "Name:\tx\nVmHWM:\t    2256 kB\nVmRSS:\t 2000 kB\n"), 2256 * 1024)
+        XCTAssertEqual(EngineBenchmark.peakRSSBytes(status: "VmHWM:\t12345678 kB\n"), 12_345_678 * 1024)
+        XCTAssertNil(EngineBenchmark.peakRSSBytes(status: "VmRSS:\t 2000 kB\n"))
+        XCTAssertNotNil(EngineBenchmark.peakRSSBytes(), "this test runs on Linux, where /proc/self/status exists")
+    }
+}

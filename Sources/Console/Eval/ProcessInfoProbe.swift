@@ -1,15 +1,11 @@
+import Engine
 import Foundation
 
 /// Facts about this process and host that runs record.
 enum ProcessProbe {
     /// Peak resident set size (`VmHWM` in /proc/self/status), in bytes; nil where unavailable.
     static func peakRSSBytes() -> Int64? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(separator: " ").compactMap { Int64($0) }.first
-            return kb.map { $0 * 1024 }
-        }
-        return nil
+        EngineBenchmark.peakRSSBytes().map(Int64.init)
     }
 
     static var host: String { ProcessInfo.processInfo.hostName }
