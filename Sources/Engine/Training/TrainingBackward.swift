@@ -86,18 +86,18 @@ extension TrainingGraph {
         }
         var base = dy, ldb = ldy
         if method == .dora {
-            // DoRA scales its rows of W by g = m/‖W + sBA‖ (a constant in backward): dY ⊙ g is both
-            // what B and A see and, without dropout, what the frozen base weight sees.
+            // DoRA scales its rows of W by g = m/‖W + sBA‖ (a constant in backward): dY ⊙ g is what
+            // B and A see and what the frozen base weight sees.
             for (p, off, width) in parts {
                 if let st = state(l, p), let g = st.g {
                     Parallel.forRanges(T, costPerItem: width, TrainingDoraRows(
                         op: .scaleInto, y: UnsafeMutablePointer(mutating: dy + off), ldy: ldy, z: dyFused + off,
-                        ldz: outFeatures, base: nil, g: g, n: width))
+                        ldz: outFeatures, g: g, n: width))
                 } else {
                     for t in 0..<T { (dyFused + t * outFeatures + off).update(from: dy + t * ldy + off, count: width) }
                 }
             }
-            if dropout == nil { base = UnsafePointer(dyFused); ldb = outFeatures }
+            base = UnsafePointer(dyFused); ldb = outFeatures
         }
         Matmul.gemm(m: T, n: inFeatures, k: outFeatures, base, lda: ldb, weight, ldb: inFeatures,
                     beta: 0, into: dxOut, ldc: inFeatures)

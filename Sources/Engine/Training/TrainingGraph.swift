@@ -42,7 +42,7 @@ public final class TrainingGraph {
     let dAttn: UnsafeMutablePointer<Float>, dqkv: UnsafeMutablePointer<Float>
     let dGateUp: UnsafeMutablePointer<Float>, dHidden: UnsafeMutablePointer<Float>
     let xd: UnsafeMutablePointer<Float>, vBuf: UnsafeMutablePointer<Float>
-    let dyFused: UnsafeMutablePointer<Float>, dyTmp: UnsafeMutablePointer<Float>
+    let dyFused: UnsafeMutablePointer<Float>
     let wat: UnsafeMutablePointer<Float>, gram: UnsafeMutablePointer<Float>
     let attentionScratch: UnsafeMutablePointer<Float>, attentionScratchPerWorker: Int
     let queryBlock = 64
@@ -174,7 +174,6 @@ public final class TrainingGraph {
         xd = pool.floats(adapted && dropping ? T * maxIn : 0)
         vBuf = pool.floats(T * rank)
         dyFused = pool.floats(method == .dora ? T * maxOut : 0)
-        dyTmp = pool.floats(method == .dora && dropping ? T * maxOut : 0)
         wat = pool.floats(method == .dora ? maxOut * rank : 0)
         gram = pool.floats(rank * rank)
         attentionScratchPerWorker = 2 * queryBlock * T

@@ -144,17 +144,13 @@ struct TrainingDoraRows: RangeRegion {
         case copyOut
         /// y = g ⊙ z
         case scale
-        /// y += g ⊙ z − base
-        case addScaledMinusBase
-        /// z = (g − 1) ⊙ y
-        case gMinusOne
         /// z = g ⊙ y (y of stride ldy, z of stride ldz)
         case scaleInto
     }
     let op: Op
     let y: UnsafeMutablePointer<Float>, ldy: Int
     let z: UnsafeMutablePointer<Float>, ldz: Int
-    let base: UnsafePointer<Float>?, g: UnsafePointer<Float>, n: Int
+    let g: UnsafePointer<Float>, n: Int
 
     func run(_ range: Range<Int>) {
         for t in range {
@@ -162,10 +158,6 @@ struct TrainingDoraRows: RangeRegion {
             switch op {
             case .copyOut: zr.update(from: yr, count: n)
             case .scale: for j in 0..<n { yr[j] = g[j] * zr[j] }
-            case .addScaledMinusBase:
-                let b = base! + t * n
-                for j in 0..<n { yr[j] += g[j] * zr[j] - b[j] }
-            case .gMinusOne: for j in 0..<n { zr[j] = (g[j] - 1) * yr[j] }
             case .scaleInto: for j in 0..<n { zr[j] = g[j] * yr[j] }
             }
         }
