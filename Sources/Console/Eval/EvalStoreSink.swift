@@ -35,13 +35,8 @@ final class EvalStoreSink: EvalSink {
         case .started(let start):
             spec = start.spec
             sharedPrefixTokens = start.sharedPrefixTokens
-            if var run = resuming {
-                run.status = .running
-                run.pid = ProcessProbe.pid
-                run.host = ProcessProbe.host
-                run.finishedAt = nil
-                run.error = nil
-                try store.updateRun(run)
+            if let run = resuming {
+                try RunRows.reopen(run, store: store)
             } else {
                 runID = try insertRun(start)
             }
@@ -68,12 +63,7 @@ final class EvalStoreSink: EvalSink {
 
     private func insertRun(_ start: EvalStart) throws -> Int64 {
         let spec = start.spec
-        let modelID = try store.upsertModel(ModelRecord(
-            key: start.model.key, family: start.model.family, params: Int64(start.model.parameters),
-            path: start.model.path, format: "gguf", sha256: try ModelFileHash.sha256(path: start.model.path)))
-        let datasetID = try store.upsertDataset(DatasetRecord(
-            task: start.dataset.task, split: start.dataset.split, size: start.dataset.count,
-            sha256: start.dataset.sha256, path: start.dataset.path))
+        let (modelID, datasetID) = try RunRows.modelAndDataset(start.model, start.dataset, store: store)
         let json = spec.json()
         // The evaluation of a tuned model is a different experiment from the same evaluation of
         // the base model: its identity includes the training run's.

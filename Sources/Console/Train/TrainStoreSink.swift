@@ -30,13 +30,8 @@ final class TrainStoreSink: TrainSink {
         case .started(let s):
             spec = s.spec
             start = s
-            if var run = resuming {
-                run.status = .running
-                run.pid = ProcessProbe.pid
-                run.host = ProcessProbe.host
-                run.finishedAt = nil
-                run.error = nil
-                try store.updateRun(run)
+            if let run = resuming {
+                try RunRows.reopen(run, store: store)
             } else {
                 try insertRun(s)
             }
@@ -72,12 +67,7 @@ final class TrainStoreSink: TrainSink {
 
     private func insertRun(_ s: TrainStart) throws {
         let spec = s.spec
-        let modelID = try store.upsertModel(ModelRecord(
-            key: s.model.key, family: s.model.family, params: Int64(s.model.parameters),
-            path: s.model.path, format: "gguf", sha256: try ModelFileHash.sha256(path: s.model.path)))
-        let datasetID = try store.upsertDataset(DatasetRecord(
-            task: s.dataset.task, split: s.dataset.split, size: s.dataset.count,
-            sha256: s.dataset.sha256, path: s.dataset.path))
+        let (modelID, datasetID) = try RunRows.modelAndDataset(s.model, s.dataset, store: store)
         let json = spec.json()
         let method: RunMethod = spec.method == .full ? .full : spec.method == .lora ? .lora : .dora
         var run = RunRecord(
