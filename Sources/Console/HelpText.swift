@@ -76,7 +76,8 @@ enum HelpText {
         Δ against log10(parameters) per method and where it crosses zero (interpolated).
         Both write report.md, runs.csv, summary.csv, accuracy.svg and delta.svg to DIR
         (default Reports/out/<time>-<report>/). EXPR is a runs filter, as in `runs where …`;
-        the zero-shot runs of the selected models are always included as baselines.
+        a selected model without its own zero-shot run gets, as baseline, the zero-shot
+        runs that scored the same examples.
       report run N
         the run, its accuracy with a Wilson 95 % interval, accuracy per scoring rule, and its
         training parent or evaluation children.

@@ -51,6 +51,31 @@ final class ReportCommandConsoleTests: XCTestCase {
         XCTAssertTrue(markdown.contains("`where method = full and model != big-500m`"), "the selection is in the provenance")
     }
 
+    func testAddedBaselineIsTheZeroShotRunOnTheSelectedExamples() throws {
+        // A second, smaller zero-shot run of tiny-135m (examples 0…4, all right) must not enter
+        // the baseline of `where method = full`, whose runs scored all 20 examples.
+        let store = try ResultsStore(path: fixture.databasePath)
+        let tiny = try XCTUnwrap(fixture.summary.modelIDs["tiny-135m"])
+        let small = try store.insertRun(RunRecord(specHash: "z5", modelID: tiny, datasetID: fixture.summary.datasetID,
+                                                  method: .zeroShot, kind: .eval, seed: 0, engineVersion: "x", host: "h"))
+        try store.insertPredictions((0..<5).map { PredictionRecord(runID: small, exampleIndex: $0, output: "o", gold: "g", correct: true) })
+        try store.finishRun(id: small, status: .done)
+
+        let out = fixture.directory.path("baseline")
+        let r = fixture.run("report negative-transfer where method = full and model = tiny-135m to \(out)")
+        XCTAssertTrue(r.ok, r.err)
+        let rows = CSVParser.parse(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8))
+        let id = try XCTUnwrap(rows[0].firstIndex(of: "run_id"))
+        let expected = fixture.summary.runs.filter { $0.modelKey == "tiny-135m" && ($0.method == .full || $0.method == .zeroShot) }
+        XCTAssertEqual(Set(rows.dropFirst().map { $0[id] }), Set(expected.map { String($0.id) }))
+
+        // Selected on its own, the small run is its own baseline and the 20-example ones stay out.
+        let alone = fixture.directory.path("alone")
+        XCTAssertTrue(fixture.run("report negative-transfer where id = \(small) to \(alone)").ok)
+        let aloneRows = CSVParser.parse(try String(contentsOfFile: alone + "/runs.csv", encoding: .utf8))
+        XCTAssertEqual(aloneRows.dropFirst().map { $0[id] }, [String(small)])
+    }
+
     func testDefaultFolderIsUnderReportsOutAndTheDateIsInjected() throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         XCTAssertEqual(Session.defaultReportDirectory(kind: .negativeTransfer, now: now),

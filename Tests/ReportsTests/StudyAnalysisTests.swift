@@ -51,6 +51,20 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertEqual(study.transfers.first?.delta, 0)
     }
 
+    func testZeroShotRunThatScoredTheSameExamplesIsPreferredOverTheSameSeed() throws {
+        // Zero-shot run 1 scored only examples 0…3 (seed 1), run 2 scored 0…9 (seed 0): the
+        // 10-example LoRA run (seed 1) is compared with run 2 on all ten, not with run 1 on four.
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", seed: 1, outcomes: "1111"),
+            RunBuilder.run(2, method: "zero_shot", seed: 0, outcomes: "1111000000"),
+            RunBuilder.run(3, method: "lora", seed: 1, outcomes: "1100000000"),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let lora = try XCTUnwrap(study.transfers.first)
+        XCTAssertEqual(lora.comparisons.map(\.beforeRunID), [2])
+        XCTAssertEqual(lora.comparisons.first.map { $0.bothRight + $0.beforeOnly + $0.afterOnly + $0.bothWrong }, 10)
+        XCTAssertEqual(lora.delta, -0.2, accuracy: 1e-12)
+    }
+
     func testThresholdAcrossModelsAndRecommendations() throws {
         // Small model: full loses 4 of 10; large model: full gains 2 of 10.
         let study = try StudyAnalysis.analyze([

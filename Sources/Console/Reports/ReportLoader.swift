@@ -11,8 +11,8 @@ struct ReportLoader {
     let store: ResultsStore
 
     /// Every scored run, or those whose id (or whose training run's id) is in `selected`, plus
-    /// the zero-shot runs of the selected models on the selected task splits, so that
-    /// `where method = full` still has the baselines Δ is measured against.
+    /// zero-shot baselines for the selected models on the selected task splits, so that
+    /// `where method = full` still has the runs Δ is measured against.
     func load(selected: Set<Int64>? = nil) throws -> [ReportRun] {
         let all = try store.runs()
         let byID = Dictionary(uniqueKeysWithValues: all.compactMap { r in r.id.map { ($0, r) } })
@@ -23,17 +23,42 @@ struct ReportLoader {
         var chosen = scored
         if let selected {
             chosen = scored.filter { r in selected.contains(r.id ?? -1) || r.parentRunID.map(selected.contains) == true }
-            let groups = Set(chosen.compactMap { r in datasets[r.datasetID].map { "\(r.modelID)\u{0}\($0.task)\u{0}\($0.split)" } })
-            let baselines = scored.filter { r in
-                r.method == .zeroShot && r.parentRunID == nil && !chosen.contains(r)
-                    && datasets[r.datasetID].map { groups.contains("\(r.modelID)\u{0}\($0.task)\u{0}\($0.split)") } == true
-            }
-            chosen += baselines
+            chosen += try baselines(for: chosen, among: scored, datasets: datasets)
         }
         return try chosen.compactMap { run in
             guard let model = models[run.modelID], let dataset = datasets[run.datasetID] else { return nil }
             return try reportRun(run, model: model, dataset: dataset, training: run.parentRunID.flatMap { byID[$0] })
         }
+    }
+
+    /// For each (model, task split) of `chosen` that has no zero-shot run of its own: the
+    /// zero-shot runs that score the most of the chosen runs' examples, and among those the ones
+    /// with the fewest examples. The study DB may hold a 64-question and a 200-question zero-shot
+    /// run of one model; a `where n = 200` selection must be compared with the 200-question run
+    /// alone, not with a mean that mixes both.
+    private func baselines(for chosen: [RunRecord], among scored: [RunRecord],
+                           datasets: [Int64: DatasetRecord]) throws -> [RunRecord] {
+        func group(_ r: RunRecord) -> String? {
+            datasets[r.datasetID].map { "\(r.modelID)\u{0}\($0.task)\u{0}\($0.split)" }
+        }
+        let covered = Set(chosen.filter { $0.method == .zeroShot && $0.parentRunID == nil }.compactMap(group))
+        var wanted: [String: Set<Int>] = [:]
+        for run in chosen {
+            guard let g = group(run), !covered.contains(g), let id = run.id else { continue }
+            wanted[g, default: []].formUnion(try store.existingExampleIndices(runID: id))
+        }
+        var picked: [RunRecord] = []
+        for (g, examples) in wanted.sorted(by: { $0.key < $1.key }) {
+            let candidates = try scored.filter { $0.method == .zeroShot && $0.parentRunID == nil && group($0) == g }
+                .compactMap { run -> (run: RunRecord, shared: Int, size: Int)? in
+                    guard let id = run.id else { return nil }
+                    let indices = try store.existingExampleIndices(runID: id)
+                    return (run, indices.intersection(examples).count, indices.count)
+                }
+            guard let best = candidates.max(by: { ($0.shared, -$0.size) < ($1.shared, -$1.size) }) else { continue }
+            picked += candidates.filter { $0.shared == best.shared && $0.size == best.size }.map(\.run)
+        }
+        return picked
     }
 
     /// One run by id, whatever its status (for `compare`, which takes the runs the user names).

@@ -37,10 +37,10 @@ public struct Study: Equatable, Sendable {
 public enum StudyAnalysis {
     /// Groups scored runs and compares every method with its model's zero-shot runs.
     ///
-    /// Pairing across seeds: a method's run with seed s is paired with the zero-shot run of the
-    /// same model, task split and seed if there is one, else with the zero-shot run of the lowest
-    /// seed (greedy zero-shot decoding does not depend on the seed, so one zero-shot run usually
-    /// serves every seed). Δ is averaged over the method's seeds.
+    /// Pairing: a method's run is paired with the zero-shot run of the same model and task split
+    /// that scored the most of its examples; among equals, the one with the same seed, else the
+    /// lowest seed (greedy zero-shot decoding does not depend on the seed, so one zero-shot run
+    /// usually serves every seed). Δ is averaged over the method's seeds.
     public static func analyze(_ runs: [ReportRun], bootstrap: PairedBootstrap = PairedBootstrap()) throws -> Study {
         let scored = runs.filter { $0.n > 0 }
         guard !scored.isEmpty else {
@@ -70,7 +70,7 @@ public enum StudyAnalysis {
             var comparisons: [PairedComparison] = []
             var strata: [[(before: Bool, after: Bool)]] = []
             for run in s.runs {
-                let partner = base.runs.first { $0.seed == run.seed } ?? base.runs[0]
+                let partner = Self.partner(of: run, among: base.runs)
                 guard let c = try? PairedComparison.compare(before: partner, after: run, bootstrap: bootstrap) else {
                     notes.append("run \(run.id) (\(s.model) \(s.method)) shares no example with zero-shot run \(partner.id); left out of Δ.")
                     continue
@@ -103,4 +103,13 @@ public enum StudyAnalysis {
         return Study(runs: scored.sorted { $0.id < $1.id }, summaries: summaries, transfers: transfers,
                      thresholds: thresholds, recommendations: recommendations, notes: notes, bootstrap: bootstrap)
     }
+    /// The zero-shot run `run` is compared with: most shared examples, then same seed, then lowest seed.
+    static func partner(of run: ReportRun, among zeroShot: [ReportRun]) -> ReportRun {
+        let examples = Set(run.outcomes.map(\.exampleIndex))
+        func rank(_ z: ReportRun) -> (Int, Int, Int64) {
+            (z.outcomes.filter { examples.contains($0.exampleIndex) }.count, z.seed == run.seed ? 1 : 0, -z.seed)
+        }
+        return zeroShot.max { rank($0) < rank($1) } ?? zeroShot[0]
+    }
+
 }

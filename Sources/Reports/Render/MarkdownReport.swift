@@ -34,7 +34,7 @@ public enum MarkdownReport {
         out += "\(study.runs.count) scored runs on \(datasets): \(models) model(s) × \(methods.count) method(s) "
         out += "(\(methods.joined(separator: ", "))), seeds \(seeds.map(String.init).joined(separator: ", ")); "
         out += (sizes.count == 1 ? "\(sizes[0]) examples per run" : "\(sizes.first!)–\(sizes.last!) examples per run") + ".\n"
-        if let selection = context.selection { out += "Runs selected by `\(selection)` (zero-shot baselines of the selected models are always included).\n" }
+        if let selection = context.selection { out += "Runs selected by `\(selection)` (for a selected model without a zero-shot run of its own, the zero-shot runs that scored the same examples are added as baselines).\n" }
         if study.datasets.count > 1 {
             out += "The plots (accuracy.svg, delta.svg) show \(study.datasets[0]) only; the tables cover every task.\n"
         }
@@ -49,8 +49,8 @@ public enum MarkdownReport {
         - **Accuracy**: mean over seeds ± sample standard deviation over seeds; the bracket is the
           Wilson 95 % interval on the pooled predictions of all seeds.
         - **Δ**: the method's accuracy minus the same model's zero-shot accuracy, on the examples both
-          runs scored (paired). Each run of the method is paired with the zero-shot run of the same seed,
-          or else with the zero-shot run of the lowest seed; Δ is the mean of the per-seed Δs.
+          runs scored (paired). Each run of the method is paired with the zero-shot run that scored the
+          most of its examples (the same seed among equals, else the lowest); Δ is the mean of the per-seed Δs.
           Fine-tuning methods are scored by the evaluation run of each training run.
         - **95 % interval of Δ**: paired percentile bootstrap, \(study.bootstrap.resamples) resamples of the examples
           (within each seed), generator SplitMix64 seeded with \(study.bootstrap.seed).
@@ -71,7 +71,7 @@ public enum MarkdownReport {
     static func accuracyTable(_ study: Study, _ dataset: DatasetKey) -> String {
         let methods = study.methods(in: dataset)
         var out = "## Accuracy — \(dataset)\n\n"
-        out += "Mean ± sd over seeds [Wilson 95 %], seeds in parentheses.\n\n"
+        out += "Mean ± sd over seeds [Wilson 95 %], number of runs in parentheses.\n\n"
         out += "| model | params | " + methods.joined(separator: " | ") + " |\n"
         out += "|---|---:|" + String(repeating: "---|", count: methods.count) + "\n"
         for (model, params) in study.models(in: dataset) {
