@@ -115,7 +115,7 @@ enum Attention {
                 for kvh in 0..<c.kvHeads {
                     defer { u += 1 }
                     if !mine(u, w, workers) { continue }
-                    let lo = window.map { max(0, p0 - $0 + 1) } ?? 0
+                    let lo = AttentionMask.firstVisibleKey(position: p0, window: window)
                     let nk = p0 + 1 - lo
                     scores(s.qkv + t0 * qkvDim + kvh * g * hd, lda: hd, m: g, cache: cache, layer: layer, row: row,
                            kvHead: kvh, lo: lo, hi: p0 + 1, scale: scale, hd: hd, into: scoreBlock, ldc: nk)
@@ -133,7 +133,7 @@ enum Attention {
                     if !mine(u, w, workers) { continue }
                     let j0 = b * qb, nq = min(qb, n - j0)
                     let first = p0 + j0, last = first + nq - 1
-                    let lo = window.map { max(0, first - $0 + 1) } ?? 0
+                    let lo = AttentionMask.firstVisibleKey(position: first, window: window)
                     let nk = last + 1 - lo
                     scores(s.qkv + (t0 + j0) * qkvDim + h * hd, lda: qkvDim, m: nq, cache: cache, layer: layer,
                            row: row, kvHead: h / g, lo: lo, hi: last + 1, scale: scale, hd: hd,
@@ -142,12 +142,9 @@ enum Attention {
                         // Query at position `pos` sees keys [max(lo, pos − window + 1), pos]; relative
                         // to `lo` that is [a, end). The rest of its row is zeroed for P·V.
                         let pos = first + i
-                        let a = (window.map { max(0, pos - $0 + 1) } ?? 0) - lo
+                        let a = AttentionMask.firstVisibleKey(position: pos, window: window) - lo
                         let end = pos + 1 - lo
-                        let rowScores = scoreBlock + i * nk
-                        if a > 0 { rowScores.update(repeating: 0, count: a) }
-                        Activation.softmax(rowScores + a, end - a)
-                        if end < nk { (rowScores + end).update(repeating: 0, count: nk - end) }
+                        AttentionMask.softmaxVisible(scoreBlock + i * nk, from: a, to: end, width: nk)
                     }
                     weightedValues(scoreBlock, ldp: nk, m: nq, cache: cache, layer: layer, row: row, kvHead: h / g,
                                    lo: lo, hi: last + 1, hd: hd, into: s.attn + (t0 + j0) * qDim + h * hd, ldc: qDim)
@@ -171,7 +168,7 @@ enum Attention {
         var longestOwn = 0
         for i in 0..<rows {
             let p0 = s.segStart[i]
-            pl = min(pl, window.map { max(0, p0 - $0 + 1) } ?? 0)
+            pl = min(pl, AttentionMask.firstVisibleKey(position: p0, window: window))
             longestOwn = max(longestOwn, p0 + 1 - prefix)
         }
         let np = prefix - pl
@@ -186,7 +183,7 @@ enum Attention {
             }
             for i in 0..<rows {
                 let row = s.segRow[i], p0 = s.segStart[i]
-                let lo = window.map { max(0, p0 - $0 + 1) } ?? 0
+                let lo = AttentionMask.firstVisibleKey(position: p0, window: window)
                 let ownLo = max(lo, prefix)
                 let rowScores = block + i * width
                 // Own keys ownLo…p0 at columns np + (ownLo − prefix)…; columns before the row's
@@ -195,8 +192,7 @@ enum Attention {
                        lo: ownLo, hi: p0 + 1, scale: scale, hd: hd, into: rowScores + np + (ownLo - prefix), ldc: width)
                 let a = lo < prefix ? max(lo, pl) - pl : np + (ownLo - prefix)
                 let end = np + (p0 + 1 - prefix)
-                if a > 0 { rowScores.update(repeating: 0, count: a) }
-                Activation.softmax(rowScores + a, end - a)
+                AttentionMask.softmaxVisible(rowScores, from: a, to: end, width: end)
             }
             let out = s.attn + h * hd
             if np > 0 {
@@ -205,7 +201,7 @@ enum Attention {
             }
             for i in 0..<rows {
                 let row = s.segRow[i], p0 = s.segStart[i]
-                let lo = window.map { max(0, p0 - $0 + 1) } ?? 0
+                let lo = AttentionMask.firstVisibleKey(position: p0, window: window)
                 let ownLo = max(lo, prefix)
                 Matmul.ab(block + i * width + np + (ownLo - prefix), lda: width,
                           cache.values(layer: layer, row: row, kvHead: kvh, from: ownLo), ldb: hd,

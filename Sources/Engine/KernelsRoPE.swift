@@ -25,11 +25,26 @@ enum RoPE {
     @inline(__always)
     static func apply(_ x: UnsafeMutablePointer<Float>, headDim: Int, layout: RoPELayout,
                       cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        rotate(x, headDim: headDim, layout: layout, cos: cos, sin: sin, direction: 1)
+    }
+
+    /// The transpose of `apply` (rotation by the opposite angle): maps dL/d(rotated) to dL/d(input).
+    @inline(__always)
+    static func applyInverse(_ x: UnsafeMutablePointer<Float>, headDim: Int, layout: RoPELayout,
+                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        rotate(x, headDim: headDim, layout: layout, cos: cos, sin: sin, direction: -1)
+    }
+
+    /// Rotation of each pair (a, b) by the angle whose sine is `direction`·sin: a·c − b·s, a·s + b·c.
+    /// `direction` is ±1, so negating the sine is exact and the inverse is the exact transpose.
+    @inline(__always)
+    private static func rotate(_ x: UnsafeMutablePointer<Float>, headDim: Int, layout: RoPELayout,
+                               cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, direction: Float) {
         let half = headDim / 2
         switch layout {
         case .adjacentPairs:
             for i in 0..<half {
-                let a = x[2 * i], b = x[2 * i + 1], c = cos[i], s = sin[i]
+                let a = x[2 * i], b = x[2 * i + 1], c = cos[i], s = direction * sin[i]
                 x[2 * i] = a * c - b * s
                 x[2 * i + 1] = a * s + b * c
             }
@@ -37,13 +52,13 @@ enum RoPE {
             var i = 0
             while i + 16 <= half {
                 let a = load16(x + i), b = load16(x + half + i)
-                let c = load16(cos + i), s = load16(sin + i)
+                let c = load16(cos + i), s = direction * load16(sin + i)
                 store16(a * c - b * s, x + i)
                 store16(a * s + b * c, x + half + i)
                 i += 16
             }
             while i < half {
-                let a = x[i], b = x[half + i], c = cos[i], s = sin[i]
+                let a = x[i], b = x[half + i], c = cos[i], s = direction * sin[i]
                 x[i] = a * c - b * s
                 x[half + i] = a * s + b * c
                 i += 1

@@ -37,38 +37,6 @@ extension RMSNorm {
     }
 }
 
-extension RoPE {
-    /// The transpose of `apply` (rotation by the opposite angle): maps dL/d(rotated) to dL/d(input).
-    @inline(__always)
-    static func applyInverse(_ x: UnsafeMutablePointer<Float>, headDim: Int, layout: RoPELayout,
-                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
-        let half = headDim / 2
-        switch layout {
-        case .adjacentPairs:
-            for i in 0..<half {
-                let a = x[2 * i], b = x[2 * i + 1], c = cos[i], s = sin[i]
-                x[2 * i] = a * c + b * s
-                x[2 * i + 1] = b * c - a * s
-            }
-        case .halfSplit:
-            var i = 0
-            while i + 16 <= half {
-                let a = load16(x + i), b = load16(x + half + i)
-                let c = load16(cos + i), s = load16(sin + i)
-                store16(a * c + b * s, x + i)
-                store16(b * c - a * s, x + half + i)
-                i += 16
-            }
-            while i < half {
-                let a = x[i], b = x[half + i], c = cos[i], s = sin[i]
-                x[i] = a * c + b * s
-                x[half + i] = b * c - a * s
-                i += 1
-            }
-        }
-    }
-}
-
 extension Activation {
     /// For h = act(g)·u: dg = dh·u·act′(g), du = dh·act(g).
     /// SiLU: act′ = σ(g)(1 + g(1 − σ(g))). GELU-tanh: act = g·σ(2z), z = √(2/π)(g + 0.044715g³),
@@ -131,24 +99,18 @@ struct DropoutMask {
     /// y[i] = x[i]·mask(key, t, i) for i < n.
     @inline(__always)
     func apply(key: Int, token t: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let base = seed ^ (UInt64(key) << 52) ^ (UInt64(t) << 24)
-        var i = 0
-        while i < n {
-            // One hash gives four 16-bit lanes (four elements).
-            let h = SplitMix64.finalize(base ^ UInt64(i >> 2))
-            let end = Swift.min(i + 4, n)
-            var lane = 0
-            while i < end {
-                let r = (h >> UInt64(16 * lane)) & 0xFFFF
-                y[i] = r >= threshold ? x[i] * scale : 0
-                i += 1; lane += 1
-            }
-        }
+        forEachElement(key: key, token: t, n) { i, keep in y[i] = keep ? x[i] * scale : 0 }
     }
 
     /// y[i] += x[i]·mask(key, t, i).
     @inline(__always)
     func accumulate(key: Int, token t: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        forEachElement(key: key, token: t, n) { i, keep in if keep { y[i] += x[i] * scale } }
+    }
+
+    /// Calls `body(i, keep)` for i < n. One hash gives four 16-bit lanes (four elements).
+    @inline(__always)
+    private func forEachElement(key: Int, token t: Int, _ n: Int, _ body: (Int, Bool) -> Void) {
         let base = seed ^ (UInt64(key) << 52) ^ (UInt64(t) << 24)
         var i = 0
         while i < n {
@@ -156,8 +118,7 @@ struct DropoutMask {
             let end = Swift.min(i + 4, n)
             var lane = 0
             while i < end {
-                let r = (h >> UInt64(16 * lane)) & 0xFFFF
-                if r >= threshold { y[i] += x[i] * scale }
+                body(i, (h >> UInt64(16 * lane)) & 0xFFFF >= threshold)
                 i += 1; lane += 1
             }
         }

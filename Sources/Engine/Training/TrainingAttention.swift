@@ -26,19 +26,16 @@ struct AttentionLayout {
                    m: nq, n: nk, k: headDim, alpha: scale, into: p, ldc: nk)
         for i in 0..<nq {
             let pos = j0 + i
-            let a = (window.map { max(0, pos - $0 + 1) } ?? 0) - lo
+            let a = AttentionMask.firstVisibleKey(position: pos, window: window) - lo
             let end = pos + 1 - lo
-            let row = p + i * nk
-            if a > 0 { row.update(repeating: 0, count: a) }
-            Activation.softmax(row + a, end - a)
-            if end < nk { (row + end).update(repeating: 0, count: nk - end) }
+            AttentionMask.softmaxVisible(p + i * nk, from: a, to: end, width: nk)
         }
     }
 
     /// Keys visible to the block of queries j0 ..< j0+nq: lo ..< j0+nq.
     @inline(__always)
     func keyRange(j0: Int, nq: Int) -> (lo: Int, nk: Int) {
-        let lo = window.map { max(0, j0 - $0 + 1) } ?? 0
+        let lo = AttentionMask.firstVisibleKey(position: j0, window: window)
         return (lo, j0 + nq - lo)
     }
 }

@@ -5,40 +5,20 @@ final class TrainingBufferPool {
     /// Bytes allocated so far.
     private(set) var bytes = 0
 
-    func floats(_ n: Int) -> UnsafeMutablePointer<Float> {
-        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
-        blocks.append(p)
-        bytes += max(n, 16) * 4
-        let f = p.bindMemory(to: Float.self, capacity: max(n, 16))
-        f.initialize(repeating: 0, count: max(n, 16))
-        return f
-    }
+    func floats(_ n: Int) -> UnsafeMutablePointer<Float> { zeroed(n) }
+    func ints32(_ n: Int) -> UnsafeMutablePointer<Int32> { zeroed(n) }
+    func ints(_ n: Int) -> UnsafeMutablePointer<Int> { zeroed(n) }
+    func doubles(_ n: Int) -> UnsafeMutablePointer<Double> { zeroed(n) }
 
-    func ints32(_ n: Int) -> UnsafeMutablePointer<Int32> {
-        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
+    /// At least 16 zeroed elements, so that a 16-wide SIMD load at the start never reads past the end.
+    private func zeroed<T: Numeric>(_ n: Int) -> UnsafeMutablePointer<T> {
+        let count = max(n, 16)
+        let p = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
         blocks.append(p)
-        bytes += max(n, 16) * 4
-        let f = p.bindMemory(to: Int32.self, capacity: max(n, 16))
-        f.initialize(repeating: 0, count: max(n, 16))
-        return f
-    }
-
-    func ints(_ n: Int) -> UnsafeMutablePointer<Int> {
-        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 8, alignment: 64)
-        blocks.append(p)
-        bytes += max(n, 16) * 8
-        let f = p.bindMemory(to: Int.self, capacity: max(n, 16))
-        f.initialize(repeating: 0, count: max(n, 16))
-        return f
-    }
-
-    func doubles(_ n: Int) -> UnsafeMutablePointer<Double> {
-        let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 8, alignment: 64)
-        blocks.append(p)
-        bytes += max(n, 16) * 8
-        let f = p.bindMemory(to: Double.self, capacity: max(n, 16))
-        f.initialize(repeating: 0, count: max(n, 16))
-        return f
+        bytes += count * MemoryLayout<T>.stride
+        let typed = p.bindMemory(to: T.self, capacity: count)
+        typed.initialize(repeating: 0, count: count)
+        return typed
     }
 
     deinit { for b in blocks { b.deallocate() } }
