@@ -2,7 +2,8 @@ import Engine
 @testable import Experiments
 
 /// One token per byte, plus BOS (256) and EOS (257): enough for the runner, no vocabulary file.
-final class ByteTokenizer: Tokenizer, @unchecked Sendable {
+/// Not final: `MergingTokenizer` adds one merged token on top of it.
+class ByteTokenizer: Tokenizer, @unchecked Sendable {
     var vocabularySize: Int { 258 }
     var bosID: Int32? { 256 }
     var eosID: Int32? { 257 }
@@ -17,10 +18,10 @@ final class ByteTokenizer: Tokenizer, @unchecked Sendable {
         String(decoding: ids.flatMap(tokenBytes), as: UTF8.self)
     }
     func tokenBytes(_ id: Int32) -> [UInt8] { id < 256 ? [UInt8(id)] : [] }
-    func decodeToken(_ id: Int32) -> String { decode([id], skipSpecialTokens: false) }
+    func decodeToken(_ id: Int32) -> String { String(decoding: tokenBytes(id), as: UTF8.self) }
     func id(forSpecial text: String) -> Int32? { text == "<s>" ? 256 : text == "</s>" ? 257 : nil }
-    func isSpecial(_ id: Int32) -> Bool { id >= 256 }
-    func piece(_ id: Int32) -> String? { id < 258 ? decodeToken(id) : nil }
+    func isSpecial(_ id: Int32) -> Bool { id == 256 || id == 257 }
+    func piece(_ id: Int32) -> String? { id < vocabularySize ? decodeToken(id) : nil }
 }
 
 /// A 2-layer llama with seeded random weights: outputs are gibberish but fully deterministic.

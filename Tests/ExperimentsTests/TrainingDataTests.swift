@@ -5,15 +5,9 @@ import XCTest
 
 /// Byte tokens, except that ": " is one token (300) — so the prompt `…Answer:` tokenized alone
 /// ends in ":" while the whole text merges it with the following space.
-final class MergingTokenizer: Tokenizer, @unchecked Sendable {
-    let bytes = ByteTokenizer()
-    var vocabularySize: Int { 301 }
-    var bosID: Int32? { 256 }
-    var eosID: Int32? { 257 }
-    var addsBOS: Bool { true }
-    var addsEOS: Bool { false }
-    var parseSpecial: Bool { false }
-    func encode(_ text: String, addSpecialTokens: Bool, parseSpecial: Bool) -> [Int32] {
+final class MergingTokenizer: ByteTokenizer, @unchecked Sendable {
+    override var vocabularySize: Int { 301 }
+    override func encode(_ text: String, addSpecialTokens: Bool, parseSpecial: Bool) -> [Int32] {
         var out: [Int32] = addSpecialTokens ? [256] : []
         let b = Array(text.utf8)
         var i = 0
@@ -23,12 +17,7 @@ final class MergingTokenizer: Tokenizer, @unchecked Sendable {
         }
         return out
     }
-    func decode(_ ids: [Int32], skipSpecialTokens: Bool) -> String { bytes.decode(ids.filter { $0 != 300 }, skipSpecialTokens: skipSpecialTokens) }
-    func tokenBytes(_ id: Int32) -> [UInt8] { id == 300 ? Array(": ".utf8) : bytes.tokenBytes(id) }
-    func decodeToken(_ id: Int32) -> String { String(decoding: tokenBytes(id), as: UTF8.self) }
-    func id(forSpecial text: String) -> Int32? { bytes.id(forSpecial: text) }
-    func isSpecial(_ id: Int32) -> Bool { id == 256 || id == 257 }
-    func piece(_ id: Int32) -> String? { decodeToken(id) }
+    override func tokenBytes(_ id: Int32) -> [UInt8] { id == 300 ? Array(": ".utf8) : super.tokenBytes(id) }
 }
 
 final class TrainingDataTests: XCTestCase {

@@ -33,11 +33,12 @@ func parseError(_ text: String, startLine: Int = 1,
     return nil
 }
 
-/// Asserts message and position of the error `text` raises.
-func assertError(_ text: String, _ message: String, column: Int, length: Int, errorLine: Int = 1,
+/// Asserts message and position of the error `text` raises (and the caret's length, when given).
+func assertError(_ text: String, _ message: String, column: Int, length: Int? = nil, errorLine: Int = 1,
                  file: StaticString = #filePath, line: UInt = #line) {
     guard let error = parseError(text, file: file, line: line) else { return }
     // Compared as text so a failure shows which of position, length or message differs.
-    XCTAssertEqual("\(error.line):\(error.column)+\(error.length) \(error.message)",
-                   "\(errorLine):\(column)+\(length) \(message)", file: file, line: line)
+    let got = length == nil ? "\(error.line):\(error.column)" : "\(error.line):\(error.column)+\(error.length)"
+    let want = length.map { "\(errorLine):\(column)+\($0)" } ?? "\(errorLine):\(column)"
+    XCTAssertEqual("\(got) \(error.message)", "\(want) \(message)", file: file, line: line)
 }

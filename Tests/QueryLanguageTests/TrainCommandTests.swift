@@ -44,12 +44,4 @@ final class TrainCommandTests: XCTestCase {
     func testTrainIsNotCompiledToSQL() {
         XCTAssertThrowsError(try QueryCompiler.compile(.train(TrainCommand(model: "m", task: "t", method: .full))))
     }
-
-    private func assertError(_ text: String, _ message: String, column: Int, line: UInt = #line) {
-        XCTAssertThrowsError(try QueryParser.parse(text), line: line) { error in
-            guard let e = error as? QueryError else { return XCTFail("not a QueryError: \(error)", line: line) }
-            XCTAssertEqual(e.message, message, line: line)
-            XCTAssertEqual(e.column, column, "column", line: line)
-        }
-    }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Engine
 
 /// Runs an `ExperimentSpec` over a dataset with greedy decoding and reports events to a sink.
@@ -56,42 +55,13 @@ public final class EvalRunner {
     @discardableResult
     public func run(skipping: Set<Int> = [], sink: EvalSink, shouldStop: () -> Bool = { false }) -> EvalTotals {
         let rule = spec.rule
-        let pending = plan.items.filter { !skipping.contains($0.example.index) }.count
-        var totals = EvalTotals(n: 0, correct: [:], wallSeconds: 0, tokensGenerated: 0)
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        do {
-            try sink.handle(.started(EvalStart(spec: spec, model: model.info, dataset: dataset, total: plan.items.count,
-                                               pending: pending, sharedPrefixTokens: plan.sharedPrefix.count)))
-            for batch in plan.batches {
-                let rows = batch.map { plan.items[$0] }.filter { !skipping.contains($0.example.index) }
-                if rows.isEmpty { continue }
-                if shouldStop() {
-                    totals.wallSeconds = elapsed()
-                    try sink.handle(.interrupted(totals))
-                    return totals
-                }
-                let batchStart = elapsed()
-                let outputs = generate(rows.map(\.tokens))
-                let perRow = (elapsed() - batchStart) / Double(rows.count)
-                for (item, ids) in zip(rows, outputs) {
-                    let prediction = score(item, ids, rule: rule, seconds: perRow)
-                    totals.n += 1
-                    totals.tokensGenerated += ids.count
-                    for (r, s) in prediction.scores where s.correct { totals.correct[r, default: 0] += 1 }
-                    try sink.handle(.prediction(prediction))
-                }
-                try sink.handle(.batchCompleted(EvalProgress(done: totals.n, pending: pending,
-                                                             correct: totals.correct[rule.rawValue] ?? 0, elapsed: elapsed(),
-                                                             tokensGenerated: totals.tokensGenerated)))
-            }
-            totals.wallSeconds = elapsed()
-            try sink.handle(.finished(totals))
-        } catch {
-            totals.wallSeconds = elapsed()
-            try? sink.handle(.failed(String(describing: error)))
-        }
-        return totals
+        return EvalBatchLoop.run(
+            batches: plan.batches.map { $0.map { plan.items[$0] } }, exampleIndex: \.example.index, skipping: skipping,
+            primaryRule: rule.rawValue, sink: sink, shouldStop: shouldStop,
+            start: { EvalStart(spec: spec, model: model.info, dataset: dataset, total: plan.items.count,
+                               pending: $0, sharedPrefixTokens: plan.sharedPrefix.count) },
+            compute: { generate($0.map(\.tokens)) },
+            predict: { item, ids, seconds in (score(item, ids, rule: rule, seconds: seconds), ids.count) })
     }
 
     /// Greedy continuations of one batch, through the shared-prefix cache when there is one.

@@ -1,4 +1,3 @@
-import Dispatch
 import Engine
 
 /// What Console runs: a generation run (`EvalRunner`) or a log-likelihood one (`MultipleChoiceRunner`).
@@ -104,45 +103,23 @@ public final class MultipleChoiceRunner: EvaluationRunner {
 
     @discardableResult
     public func run(skipping: Set<Int> = [], sink: EvalSink, shouldStop: () -> Bool = { false }) -> EvalTotals {
-        let pending = items.filter { !skipping.contains($0.example.index) }.count
-        var totals = EvalTotals(n: 0, correct: [:], wallSeconds: 0, tokensGenerated: 0)
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        do {
-            try sink.handle(.started(EvalStart(spec: spec, model: model.info, dataset: dataset, total: items.count,
-                                               pending: pending, sharedPrefixTokens: 0)))
-            for batch in batches {
-                let rows = batch.map { items[$0] }.filter { !skipping.contains($0.example.index) }
-                if rows.isEmpty { continue }
-                if shouldStop() {
-                    totals.wallSeconds = elapsed()
-                    try sink.handle(.interrupted(totals))
-                    return totals
-                }
-                let batchStart = elapsed()
+        EvalBatchLoop.run(
+            batches: batches.map { $0.map { items[$0] } }, exampleIndex: \.example.index, skipping: skipping,
+            primaryRule: ChoiceRule.acc.rawValue, sink: sink, shouldStop: shouldStop,
+            start: { EvalStart(spec: spec, model: model.info, dataset: dataset, total: items.count,
+                               pending: $0, sharedPrefixTokens: 0) },
+            compute: { rows in
+                // One scorer call for all choices of the batch, split back per item.
                 let flat = scorer.score(rows.flatMap(\.requests))
-                let perRow = (elapsed() - batchStart) / Double(rows.count)
                 var offset = 0
-                for item in rows {
-                    let scores = Array(flat[offset..<offset + item.requests.count])
-                    offset += item.requests.count
-                    let prediction = predict(item, scores, seconds: perRow)
-                    totals.n += 1
-                    totals.tokensGenerated += scores.map(\.tokens).reduce(0, +)
-                    for (r, s) in prediction.scores where s.correct { totals.correct[r, default: 0] += 1 }
-                    try sink.handle(.prediction(prediction))
+                return rows.map { item in
+                    defer { offset += item.requests.count }
+                    return Array(flat[offset..<offset + item.requests.count])
                 }
-                try sink.handle(.batchCompleted(EvalProgress(done: totals.n, pending: pending,
-                                                             correct: totals.correct[ChoiceRule.acc.rawValue] ?? 0,
-                                                             elapsed: elapsed(), tokensGenerated: totals.tokensGenerated)))
-            }
-            totals.wallSeconds = elapsed()
-            try sink.handle(.finished(totals))
-        } catch {
-            totals.wallSeconds = elapsed()
-            try? sink.handle(.failed(String(describing: error)))
-        }
-        return totals
+            },
+            predict: { item, scores, seconds in
+                (predict(item, scores, seconds: seconds), scores.map(\.tokens).reduce(0, +))
+            })
     }
 
     func predict(_ item: Item, _ scores: [ContinuationScore], seconds: Double) -> EvalPrediction {

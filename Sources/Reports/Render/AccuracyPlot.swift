@@ -3,11 +3,9 @@ import Foundation
 /// `accuracy.svg`: accuracy against parameters (log10 x-axis), one line per method, Wilson 95 %
 /// error bars, a legend. One task split per plot: the first of the study unless one is given.
 public enum AccuracyPlot {
-    static let width = 780.0, height = 470.0
-    static let left = 76.0, right = 170.0, top = 48.0, bottom = 76.0
-
     public static func render(_ study: Study, dataset: DatasetKey? = nil) -> String {
-        var svg = SVGDocument(width: width, height: height)
+        let left = PlotFrame.left, top = PlotFrame.top, plotW = PlotFrame.plotW, plotH = PlotFrame.plotH
+        var svg = SVGDocument(width: PlotFrame.width, height: PlotFrame.height)
         guard let dataset = dataset ?? study.datasets.first else { return svg.rendered() }
         let models = study.models(in: dataset)
         let methods = study.methods(in: dataset)
@@ -17,29 +15,14 @@ public enum AccuracyPlot {
         let logs = models.map { log10(Double($0.params)) }
         let pad = max(0.08, ((logs.max() ?? 0) - (logs.min() ?? 0)) * 0.08)
         let xLo = (logs.min() ?? 8) - pad, xHi = (logs.max() ?? 9) + pad
-        let plotW = width - left - right, plotH = height - top - bottom
         func px(_ logP: Double) -> Double { left + (logP - xLo) / (xHi - xLo) * plotW }
 
         // y: accuracy from 0 to a tenth above the highest upper bound (at most 1).
         let yMax = min(1, max(0.1, ceil(((summaries.map(\.interval.upper).max() ?? 1) + 0.02) * 10) / 10))
-        let yTicks = PlotStyle.linearTicks(from: 0, to: yMax, maxTicks: 6)
-        func py(_ a: Double) -> Double { top + plotH - (a - yTicks.lo) / (yTicks.hi - yTicks.lo) * plotH }
-
-        // The rotated label goes first: ImageMagick's SVG renderer misplaces a rotated group
-        // that follows other text (browsers do not care about the order).
-        svg.text("Accuracy (mean over seeds, Wilson 95 %)", x: 22, y: top + plotH / 2, size: 13,
-                 cssClass: "axis-label", rotate: -90)
-        svg.text("Accuracy vs model size — \(dataset)", x: left + plotW / 2, y: 26, size: 15, weight: "bold", cssClass: "title")
-
-        // Grid and ticks.
-        svg.open("g", ["class": "y-axis"])
-        let yStep = yTicks.ticks.count > 1 ? yTicks.ticks[1] - yTicks.ticks[0] : 0.1
-        for t in yTicks.ticks {
-            svg.line(left, py(t), left + plotW, py(t), stroke: "#e4e4e4")
-            svg.line(left - 5, py(t), left, py(t))
-            svg.text(PlotStyle.tickLabel(t, step: yStep), x: left - 8, y: py(t) + 4, anchor: "end", size: 11, cssClass: "tick")
-        }
-        svg.close("g")
+        let frame = PlotFrame(yTicks: PlotStyle.linearTicks(from: 0, to: yMax, maxTicks: 6))
+        func py(_ a: Double) -> Double { frame.py(a) }
+        frame.drawHeader(&svg, title: "Accuracy vs model size — \(dataset)", yLabel: "Accuracy (mean over seeds, Wilson 95 %)",
+                         tickLabel: PlotStyle.tickLabel)
         svg.open("g", ["class": "x-axis"])
         // A narrow range (one model) may hold no 1-2-…-9 tick: then the models' sizes are the ticks.
         var xTicks = PlotStyle.logTicks(from: pow(10, xLo), to: pow(10, xHi))
@@ -51,9 +34,7 @@ public enum AccuracyPlot {
             svg.text(Format.params(t), x: x, y: top + plotH + 19, size: 11, cssClass: "tick")
         }
         svg.close("g")
-        svg.element("rect", ["x": SVGDocument.n(left), "y": SVGDocument.n(top), "width": SVGDocument.n(plotW),
-                             "height": SVGDocument.n(plotH), "fill": "none", "stroke": "#000"])
-        svg.text("Parameters (log scale)", x: left + plotW / 2, y: height - 12, size: 13, cssClass: "axis-label")
+        frame.drawBox(&svg, xLabel: "Parameters (log scale)")
 
         // One series per method, dodged sideways a few pixels so the error bars do not overlap.
         for (i, method) in methods.enumerated() {

@@ -3,36 +3,20 @@ import Foundation
 /// `delta.svg`: Δ accuracy versus zero-shot, one group of bars per model (smallest first), one bar
 /// per method, bootstrap 95 % whiskers, a zero line. Bars below zero are negative transfer.
 public enum DeltaPlot {
-    static let width = 780.0, height = 470.0
-    static let left = 76.0, right = 170.0, top = 48.0, bottom = 76.0
-
     public static func render(_ study: Study, dataset: DatasetKey? = nil) -> String {
-        var svg = SVGDocument(width: width, height: height)
+        let left = PlotFrame.left, top = PlotFrame.top, plotW = PlotFrame.plotW, plotH = PlotFrame.plotH
+        var svg = SVGDocument(width: PlotFrame.width, height: PlotFrame.height)
         guard let dataset = dataset ?? study.datasets.first else { return svg.rendered() }
         let transfers = study.transfers.filter { $0.summary.dataset == dataset }
         let models = study.models(in: dataset).filter { m in transfers.contains { $0.summary.model == m.model } }
         let methods = Methods.sorted(transfers.map(\.summary.method))
-        let plotW = width - left - right, plotH = height - top - bottom
 
         let lo = min(0, transfers.map(\.interval.lower).min() ?? 0), hi = max(0, transfers.map(\.interval.upper).max() ?? 0)
-        let yTicks = PlotStyle.linearTicks(from: lo - 0.02, to: hi + 0.02, maxTicks: 8)
-        func py(_ d: Double) -> Double { top + plotH - (d - yTicks.lo) / (yTicks.hi - yTicks.lo) * plotH }
-
-        // The rotated label goes first: ImageMagick's SVG renderer misplaces a rotated group
-        // that follows other text (browsers do not care about the order).
-        svg.text("Δ accuracy vs zero-shot (bootstrap 95 %)", x: 22, y: top + plotH / 2, size: 13,
-                 cssClass: "axis-label", rotate: -90)
-        svg.text("Δ accuracy vs zero-shot — \(dataset)", x: left + plotW / 2, y: 26, size: 15, weight: "bold", cssClass: "title")
-
-        svg.open("g", ["class": "y-axis"])
-        let yStep = yTicks.ticks.count > 1 ? yTicks.ticks[1] - yTicks.ticks[0] : 0.1
-        for t in yTicks.ticks {
-            svg.line(left, py(t), left + plotW, py(t), stroke: "#e4e4e4")
-            svg.line(left - 5, py(t), left, py(t))
-            let label = t == 0 ? "0" : (t > 0 ? "+" : "") + PlotStyle.tickLabel(t, step: yStep)
-            svg.text(label, x: left - 8, y: py(t) + 4, anchor: "end", size: 11, cssClass: "tick")
+        let frame = PlotFrame(yTicks: PlotStyle.linearTicks(from: lo - 0.02, to: hi + 0.02, maxTicks: 8))
+        func py(_ d: Double) -> Double { frame.py(d) }
+        frame.drawHeader(&svg, title: "Δ accuracy vs zero-shot — \(dataset)", yLabel: "Δ accuracy vs zero-shot (bootstrap 95 %)") { t, step in
+            t == 0 ? "0" : (t > 0 ? "+" : "") + PlotStyle.tickLabel(t, step: step)
         }
-        svg.close("g")
 
         let groupW = plotW / Double(max(models.count, 1))
         let barW = min(34, groupW * 0.8 / Double(max(methods.count, 1)))
@@ -64,9 +48,7 @@ public enum DeltaPlot {
         }
 
         svg.line(left, py(0), left + plotW, py(0), stroke: "#000", width: 1.5, cssClass: "zero-line")
-        svg.element("rect", ["x": SVGDocument.n(left), "y": SVGDocument.n(top), "width": SVGDocument.n(plotW),
-                             "height": SVGDocument.n(plotH), "fill": "none", "stroke": "#000"])
-        svg.text("Model", x: left + plotW / 2, y: height - 12, size: 13, cssClass: "axis-label")
+        frame.drawBox(&svg, xLabel: "Model")
         Legend.draw(&svg, methods: methods, x: left + plotW + 18, y: top + 4, title: "Method")
         svg.text("* every seed p < 0.05", x: left + plotW + 18, y: top + 40 + Double(methods.count) * 20 + 14,
                  anchor: "start", size: 10, cssClass: "note")
