@@ -76,6 +76,30 @@ final class ReportCommandConsoleTests: XCTestCase {
         XCTAssertEqual(aloneRows.dropFirst().map { $0[id] }, [String(small)])
     }
 
+    func testARepeatedSpecCountsOnceByItsNewestRun() throws {
+        // Re-running tiny-135m's seed-1 zero-shot spec: the newer run replaces the older one in
+        // the report instead of entering the means as a second seed.
+        let store = try ResultsStore(path: fixture.databasePath)
+        let old = try run(model: "tiny-135m", method: .zeroShot, seed: 1)
+        let oldRecord = try XCTUnwrap(try store.run(id: old.id))
+        let repeated = try store.insertRun(RunRecord(specHash: oldRecord.specHash, modelID: oldRecord.modelID,
+                                                     datasetID: oldRecord.datasetID, method: .zeroShot, kind: .eval,
+                                                     seed: 1, engineVersion: "x", host: "h"))
+        try store.insertPredictions((0..<20).map { PredictionRecord(runID: repeated, exampleIndex: $0, output: "o", gold: "g", correct: true) })
+        try store.finishRun(id: repeated, status: .done)
+
+        let out = fixture.directory.path("repeat")
+        XCTAssertTrue(fixture.run("report negative-transfer where model = tiny-135m to \(out)").ok)
+        let rows = CSVParser.parse(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8))
+        let id = try XCTUnwrap(rows[0].firstIndex(of: "run_id"))
+        let ids = Set(rows.dropFirst().map { $0[id] })
+        XCTAssertTrue(ids.contains(String(repeated)))
+        XCTAssertFalse(ids.contains(String(old.id)), "the older run of the same spec is left out")
+        XCTAssertEqual(ids.count, fixture.summary.runs.filter { $0.modelKey == "tiny-135m" }.count)
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("left out: \(old.id) (same spec as run \(repeated))."), markdown)
+    }
+
     func testDefaultFolderIsUnderReportsOutAndTheDateIsInjected() throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         XCTAssertEqual(Session.defaultReportDirectory(kind: .negativeTransfer, now: now),

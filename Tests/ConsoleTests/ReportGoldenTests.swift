@@ -24,7 +24,7 @@ final class ReportGoldenTests: XCTestCase {
         let directory = try TemporaryDirectory(prefix: "ftlab-golden")
         let store = try ResultsStore(path: directory.path("seed.sqlite"))
         try SeedData.populate(store)
-        let runs = try ReportLoader(store: store).load().map { run -> ReportRun in
+        let runs = try ReportLoader(store: store).load().runs.map { run -> ReportRun in
             var r = run
             r.startedAt = String(format: "2026-01-01T00:%02d:00Z", Int(run.id))
             r.finishedAt = String(format: "2026-01-01T00:%02d:30Z", Int(run.id))

@@ -13,7 +13,11 @@ struct ReportLoader {
     /// Every scored run, or those whose id (or whose training run's id) is in `selected`, plus
     /// zero-shot baselines for the selected models on the selected task splits, so that
     /// `where method = full` still has the runs Δ is measured against.
-    func load(selected: Set<Int64>? = nil) throws -> [ReportRun] {
+    ///
+    /// A run whose spec (hash) a newer selected run repeats is left out, with a note: a repeat of
+    /// a deterministic run is not a new seed, and counting it twice would double the paired
+    /// examples behind an interval.
+    func load(selected: Set<Int64>? = nil) throws -> (runs: [ReportRun], notes: [String]) {
         let all = try store.runs()
         let byID = Dictionary(uniqueKeysWithValues: all.compactMap { r in r.id.map { ($0, r) } })
         let models = Dictionary(uniqueKeysWithValues: try store.models().compactMap { m in m.id.map { ($0, m) } })
@@ -25,10 +29,23 @@ struct ReportLoader {
             chosen = scored.filter { r in selected.contains(r.id ?? -1) || r.parentRunID.map(selected.contains) == true }
             chosen += try baselines(for: chosen, among: scored, datasets: datasets)
         }
-        return try chosen.compactMap { run in
+        let (kept, notes) = Self.newestPerSpec(chosen)
+        let runs = try kept.compactMap { run -> ReportRun? in
             guard let model = models[run.modelID], let dataset = datasets[run.datasetID] else { return nil }
             return try reportRun(run, model: model, dataset: dataset, training: run.parentRunID.flatMap { byID[$0] })
         }
+        return (runs, notes)
+    }
+
+    /// The newest run of each spec hash, in the original order, and a note naming the repeats left out.
+    static func newestPerSpec(_ runs: [RunRecord]) -> (kept: [RunRecord], notes: [String]) {
+        var newest: [String: Int64] = [:]
+        for r in runs { if let id = r.id { newest[r.specHash] = max(newest[r.specHash] ?? id, id) } }
+        let dropped = runs.filter { r in r.id.map { $0 != newest[r.specHash] } ?? false }
+        guard !dropped.isEmpty else { return (runs, []) }
+        let list = dropped.compactMap { r in r.id.map { "\($0) (same spec as run \(newest[r.specHash]!))" } }
+        return (runs.filter { r in !dropped.contains { $0.id == r.id } },
+                ["Repeated runs are counted once, by the newest run of each spec; left out: " + list.joined(separator: ", ") + "."])
     }
 
     /// For each (model, task split) of `chosen` that has no zero-shot run of its own: the

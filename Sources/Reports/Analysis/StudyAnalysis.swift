@@ -41,12 +41,14 @@ public enum StudyAnalysis {
     /// that scored the most of its examples; among equals, the one with the same seed, else the
     /// lowest seed (greedy zero-shot decoding does not depend on the seed, so one zero-shot run
     /// usually serves every seed). Δ is averaged over the method's seeds.
-    public static func analyze(_ runs: [ReportRun], bootstrap: PairedBootstrap = PairedBootstrap()) throws -> Study {
+    /// `notes` come first in the study's notes (e.g. what the loader left out).
+    public static func analyze(_ runs: [ReportRun], bootstrap: PairedBootstrap = PairedBootstrap(),
+                               notes loaderNotes: [String] = []) throws -> Study {
         let scored = runs.filter { $0.n > 0 }
         guard !scored.isEmpty else {
             throw ReportError(runs.isEmpty ? "no runs to report on" : "none of the selected runs has scored predictions")
         }
-        var notes: [String] = []
+        var notes = loaderNotes
         let skipped = runs.count - scored.count
         if skipped > 0 { notes.append("\(skipped) selected run(s) without predictions were left out.") }
 
