@@ -41,28 +41,27 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertEqual(full.verdict, .negativeNotSignificant)
     }
 
-    func testSameSeedZeroShotIsPreferred() throws {
-        let study = try StudyAnalysis.analyze([
-            RunBuilder.run(1, method: "zero_shot", seed: 1, outcomes: "1100"),
-            RunBuilder.run(2, method: "zero_shot", seed: 2, outcomes: "0011"),
-            RunBuilder.run(3, method: "dora", seed: 2, outcomes: "0011"),
-        ], bootstrap: PairedBootstrap(resamples: 50))
-        XCTAssertEqual(study.transfers.first?.comparisons.first?.beforeRunID, 2)
-        XCTAssertEqual(study.transfers.first?.delta, 0)
+    /// The zero-shot partner of a run: the one sharing the most examples, then the same seed.
+    private func partner(_ zeroShot: [(seed: Int64, outcomes: String)], run: (seed: Int64, outcomes: String)) throws -> PairedComparison {
+        let runs = zeroShot.enumerated().map { RunBuilder.run(Int64($0 + 1), method: "zero_shot", seed: $1.seed, outcomes: $1.outcomes) }
+        let study = try StudyAnalysis.analyze(runs + [RunBuilder.run(99, method: "lora", seed: run.seed, outcomes: run.outcomes)],
+                                              bootstrap: PairedBootstrap(resamples: 50))
+        let comparisons = try XCTUnwrap(study.transfers.first).comparisons
+        XCTAssertEqual(comparisons.count, 1)
+        return try XCTUnwrap(comparisons.first)
     }
 
-    func testZeroShotRunThatScoredTheSameExamplesIsPreferredOverTheSameSeed() throws {
-        // Zero-shot run 1 scored only examples 0…3 (seed 1), run 2 scored 0…9 (seed 0): the
-        // 10-example LoRA run (seed 1) is compared with run 2 on all ten, not with run 1 on four.
-        let study = try StudyAnalysis.analyze([
-            RunBuilder.run(1, method: "zero_shot", seed: 1, outcomes: "1111"),
-            RunBuilder.run(2, method: "zero_shot", seed: 0, outcomes: "1111000000"),
-            RunBuilder.run(3, method: "lora", seed: 1, outcomes: "1100000000"),
-        ], bootstrap: PairedBootstrap(resamples: 50))
-        let lora = try XCTUnwrap(study.transfers.first)
-        XCTAssertEqual(lora.comparisons.map(\.beforeRunID), [2])
-        XCTAssertEqual(lora.comparisons.first.map { $0.bothRight + $0.beforeOnly + $0.afterOnly + $0.bothWrong }, 10)
-        XCTAssertEqual(lora.delta, -0.2, accuracy: 1e-12)
+    func testZeroShotPartnerIsTheMostSharedExamplesThenTheSameSeed() throws {
+        // Equal coverage: the same seed wins (run 2, Δ 0 on the same outcomes).
+        let sameSeed = try partner([(1, "1100"), (2, "0011")], run: (2, "0011"))
+        XCTAssertEqual(sameSeed.beforeRunID, 2)
+        XCTAssertEqual(sameSeed.delta, 0)
+        // Run 1 (seed 1) scored examples 0…3 only, run 2 (seed 0) scored 0…9: the 10-example
+        // seed-1 run is compared with run 2 on all ten, not with run 1 on four.
+        let covering = try partner([(1, "1111"), (0, "1111000000")], run: (1, "1100000000"))
+        XCTAssertEqual(covering.beforeRunID, 2)
+        XCTAssertEqual(covering.bothRight + covering.beforeOnly + covering.afterOnly + covering.bothWrong, 10)
+        XCTAssertEqual(covering.delta, -0.2, accuracy: 1e-12)
     }
 
     func testThresholdAcrossModelsAndRecommendations() throws {
