@@ -56,17 +56,12 @@ extension Session {
 
     func execute(spec: ExperimentSpec, model: EvalModel? = nil, sink: EvalStoreSink, skipping: Set<Int>) throws {
         let runner = try Evaluation.make(spec: spec, model: model, dataDirectory: dataDirectory)
-        let tty = errors is StandardOutputSink && isatty(STDERR_FILENO) != 0
         let summary = EvalSummaryCollector()
-        SignalHandling.reset()
-        runner.run(skipping: skipping, sink: EvalSinkChain([sink, EvalProgressPrinter(out: errors, tty: tty), summary]),
-                   shouldStop: { SignalHandling.interrupted })
-        SignalHandling.reset()
-        guard let id = sink.runID, let run = try store.run(id: id) else {
-            throw ConsoleError(summary.failure ?? "the run did not start")
+        let printer = EvalProgressPrinter(out: errors, tty: progressOnTerminal)
+        try runInterruptibly(runID: { sink.runID }, failure: { summary.failure }, notStarted: "the run did not start",
+                             describe: Self.describe) { stop in
+            runner.run(skipping: skipping, sink: EvalSinkChain([sink, printer, summary]), shouldStop: stop)
         }
-        emit(Self.describe(run))
-        if run.status == .failed { throw ConsoleError("run \(id) failed: \(run.error ?? "unknown error")") }
     }
 
     static func describe(_ run: RunRecord) -> String {

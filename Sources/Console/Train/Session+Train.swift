@@ -82,19 +82,15 @@ extension Session {
     }
 
     private func executeTraining(_ runner: TrainRunner, sink: TrainStoreSink, resumeFrom: String?) throws {
-        let tty = errors is StandardOutputSink && isatty(STDERR_FILENO) != 0
         let failure = TrainFailureCollector()
-        SignalHandling.reset()
-        runner.run(resumeFrom: resumeFrom,
-                   sink: TrainSinkChain([sink, TrainProgressPrinter(out: errors, tty: tty), failure]),
-                   shouldStop: { SignalHandling.interrupted })
-        SignalHandling.reset()
-        guard let id = sink.runID, let run = try store.run(id: id) else {
-            throw ConsoleError(failure.message ?? "the training run did not start")
+        let printer = TrainProgressPrinter(out: errors, tty: progressOnTerminal)
+        let run = try runInterruptibly(runID: { sink.runID }, failure: { failure.message }, notStarted: "the training run did not start",
+                                       describe: Self.describeTraining) { stop in
+            runner.run(resumeFrom: resumeFrom, sink: TrainSinkChain([sink, printer, failure]), shouldStop: stop)
         }
-        emit(Self.describeTraining(run))
-        if run.status == .failed { throw ConsoleError("run \(id) failed: \(run.error ?? "unknown error")") }
-        if run.status == .interrupted { throw ConsoleError("training interrupted — `resume run \(id)` continues from the last checkpoint") }
+        if run.status == .interrupted {
+            throw ConsoleError("training interrupted — `resume run \(run.id ?? 0)` continues from the last checkpoint")
+        }
     }
 
     /// `then eval …`: the tuned model (adapters merged) evaluated as a child run.
