@@ -41,10 +41,11 @@ struct ReportLoader {
     static func newestPerSpec(_ runs: [RunRecord]) -> (kept: [RunRecord], notes: [String]) {
         var newest: [String: Int64] = [:]
         for r in runs { if let id = r.id { newest[r.specHash] = max(newest[r.specHash] ?? id, id) } }
-        let dropped = runs.filter { r in r.id.map { $0 != newest[r.specHash] } ?? false }
+        func isNewest(_ r: RunRecord) -> Bool { r.id.map { $0 == newest[r.specHash] } ?? true }
+        let dropped = runs.filter { !isNewest($0) }
         guard !dropped.isEmpty else { return (runs, []) }
         let list = dropped.compactMap { r in r.id.map { "\($0) (same spec as run \(newest[r.specHash]!))" } }
-        return (runs.filter { r in !dropped.contains { $0.id == r.id } },
+        return (runs.filter(isNewest),
                 ["Repeated runs are counted once, by the newest run of each spec; left out: " + list.joined(separator: ", ") + "."])
     }
 
