@@ -18,7 +18,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
 
-        .target(name: "Engine", dependencies: ["CBLAS"],
+        // Matrix products on ggml quantized blocks (C; AVX2 kernels chosen at run time).
+        .target(name: "QuantKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "Engine", dependencies: ["CBLAS", "QuantKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Experiments", dependencies: ["Engine"]),
         // The SQL migrations live in the top-level Schema/ folder and are bundled as resources.
