@@ -175,15 +175,18 @@ final class KernelTests: XCTestCase {
         let cache = KVCache(config: config, rows: 2, capacity: 4)
         let s = cache.scratch
         s.reserve(tokens: 3)
+        cache.reservePositions(row: 0, from: 0, to: 1)
+        cache.reservePositions(row: 1, from: 0, to: 2)
         // Tokens: row 0 pos 0; row 1 pos 0, 1. qkv rows are [q | k | v].
         let qkv: [[Float]] = [[3, 3, 9, 9, 5, 6], [1, 1, 1, 0, 1, 0], [1, 1, 0, 2, 0, 1]]
         let rows = [0, 1, 1], positions = [0, 0, 1]
         for t in 0..<3 {
             for i in 0..<6 { s.qkv[t * 6 + i] = qkv[t][i] }
-            let off = cache.offset(layer: 0, row: rows[t], kvHead: 0) + positions[t] * 2
+            let keys = cache.keys(layer: 0, row: rows[t], kvHead: 0, from: positions[t])
+            let values = cache.values(layer: 0, row: rows[t], kvHead: 0, from: positions[t])
             for i in 0..<2 {
-                cache.keys[off + i] = qkv[t][2 + i]
-                cache.values[off + i] = qkv[t][4 + i]
+                keys[i] = qkv[t][2 + i]
+                values[i] = qkv[t][4 + i]
             }
         }
         s.segRow[0] = 0; s.segStart[0] = 0; s.segCount[0] = 1; s.segToken[0] = 0

@@ -10,10 +10,39 @@ final class TransformerReferenceTests: XCTestCase {
     func testGemma3MatchesReference() throws { try checkModel("gemma3-270m", eos: 1) }
     func testQwen2MatchesReference() throws { try checkModel("qwen2.5-coder-0.5b-instruct", eos: 151_645) }
 
-    private func checkModel(_ key: String, eos: Int32) throws {
+    // The same checks on the GGUF's quantized blocks (the inference default).
+    func testQuantizedSmolLM2MatchesReference() throws { try checkModel("smollm2-135m-instruct", eos: 2, precision: .quantized) }
+    func testQuantizedGemma3MatchesReference() throws { try checkModel("gemma3-270m", eos: 1, precision: .quantized) }
+    func testQuantizedQwen2MatchesReference() throws {
+        try checkModel("qwen2.5-coder-0.5b-instruct", eos: 151_645, precision: .quantized)
+    }
+
+    // Quantized products vs the fp32 (OpenBLAS) path: the same weights, only the summation order
+    // differs, so last-position logits agree to 1e-4 relative on the reference prompts.
+    func testSmolLM2QuantizedLogitsMatchFP32() throws { try compareToFP32("smollm2-135m-instruct") }
+    func testGemma3QuantizedLogitsMatchFP32() throws { try compareToFP32("gemma3-270m") }
+    func testQwen2QuantizedLogitsMatchFP32() throws { try compareToFP32("qwen2.5-coder-0.5b-instruct") }
+
+    private func compareToFP32(_ key: String) throws {
         let path = try TestModels.require(key)
         let reference = try ReferenceNumbers(key: key)
-        let model = try Transformer(ggufPath: path)
+        let quantized = try Transformer(ggufPath: path, precision: .quantized)
+        let fp32 = try Transformer(ggufPath: path, precision: .fp32)
+        XCTAssertLessThan(quantized.weightBytes, fp32.weightBytes / 3, "\(key): no fp32 copy of the weights")
+        let prompts = [reference.promptTokenIDs, reference.lossInputIDs, reference.promptTokenIDs + reference.greedyIDs]
+        for (i, tokens) in prompts.enumerated() {
+            let a = quantized.logits(tokens: tokens), b = fp32.logits(tokens: tokens)
+            var worst: Float = 0
+            for j in b.indices { worst = max(worst, abs(a[j] - b[j]) / max(abs(b[j]), 1)) }
+            XCTAssertLessThanOrEqual(worst, 1e-4, "\(key): prompt \(i) max relative logit difference")
+            print("[quantized vs fp32] \(key) prompt \(i) (\(tokens.count) tokens): max relative difference \(worst)")
+        }
+    }
+
+    private func checkModel(_ key: String, eos: Int32, precision: WeightPrecision = .fp32) throws {
+        let path = try TestModels.require(key)
+        let reference = try ReferenceNumbers(key: key)
+        let model = try Transformer(ggufPath: path, precision: precision)
 
         // Last-position logits of P1.
         let logits = model.logits(tokens: reference.promptTokenIDs)
@@ -75,6 +104,8 @@ struct ReferenceNumbers {
     let greedyIDs: [Int32]
     let greedyMargins: [Double]
     let greedyTop1: [Double]
+    /// `loss_reference.input_ids`: the P1 prompt with its answer.
+    let lossInputIDs: [Int32]
 
     /// `../shared/reference`, found from this file's path (Tests/EngineTests/ → repository root).
     static var directory: URL {
@@ -103,6 +134,7 @@ struct ReferenceNumbers {
         greedyIDs = ints(greedy["new_token_ids"]).map(Int32.init)
         greedyMargins = doubles(greedy["step_top1_minus_top2"])
         greedyTop1 = doubles(greedy["step_top1_logit"])
+        lossInputIDs = ints((json["loss_reference"] as! [String: Any])["input_ids"]).map(Int32.init)
     }
 
     /// Steps before the first near-tie (margin < 1e-3 of the top-1 logit): from there on a correct

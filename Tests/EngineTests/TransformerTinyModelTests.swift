@@ -40,6 +40,40 @@ final class TransformerTinyModelTests: XCTestCase {
         assertClose(model.prefill(tokens: [tokens], cache: chunked).array(0), reference.last!, "chunked prefill")
     }
 
+    /// Sequences over several 64-position KV pages: decode token by token and prefill in chunks
+    /// that cross page boundaries, against the float64 reference; gemma3's local layers (window 4)
+    /// give back the pages no query can see any more.
+    func testSequencesAcrossKVPagesMatchReference() throws {
+        for family in [ModelFamily.llama, .gemma3] {
+            let tiny = TinyModel(family: family, seed: 30)
+            let model = try tiny.transformer()
+            let n = 150
+            let tokens: [Int32] = (0..<n).map { Int32(($0 * 13 + 5) % tiny.config.vocabSize) }
+            let reference = tiny.referenceLogits(tokens)
+            let cache = model.makeCache(rows: 1, capacity: n)
+            for (t, token) in tokens.enumerated() {
+                let logits = model.decodeStep(tokens: [token], cache: cache)
+                if t % 10 == 9 || t == 63 || t == 64 || t == 128 {
+                    assertClose(logits.array(0), reference[t], "\(family) decode position \(t)")
+                }
+            }
+            let pages = (n + KVCache.pageSize - 1) / KVCache.pageSize
+            let pageBytes = 2 * tiny.config.kvHeads * KVCache.pageSize * tiny.config.headDim * 4
+            if family == .gemma3 {
+                // Layers 0 and 1 are local (window 4): one page each once past position 128; layer 2 keeps all 3.
+                XCTAssertEqual(cache.heldBytes, (1 + 1 + pages) * pageBytes, "gemma3 pages held")
+            } else {
+                XCTAssertEqual(cache.heldBytes, tiny.config.layers * pages * pageBytes, "llama pages held")
+            }
+            let chunked = model.makeCache(rows: 1, capacity: n)
+            chunked.scratch.maxChunkTokens = 50
+            assertClose(model.prefill(tokens: [tokens], cache: chunked).array(0), reference.last!, "\(family) chunked prefill")
+            chunked.resetRow(0)
+            XCTAssertEqual(chunked.heldBytes, 0, "a reset row gives its pages back")
+            XCTAssertEqual(chunked.lengths[0], 0)
+        }
+    }
+
     func testBatchedPrefillMatchesSingleRows() throws {
         for family in ModelFamily.allCases {
             let tiny = TinyModel(family: family, seed: 10)

@@ -68,7 +68,7 @@ public enum TrainingBenchmark {
     }
 
     /// Linux resets VmHWM to the current RSS when "5" is written to /proc/self/clear_refs.
-    static func resetPeakRSS() {
+    public static func resetPeakRSS() {
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
         handle.write(Data("5".utf8))
         try? handle.close()

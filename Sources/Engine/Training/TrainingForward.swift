@@ -5,7 +5,7 @@ extension TrainingGraph {
         if T == 0 { return }
         if method == .dora { computeDoraNorms() }
         Parallel.forRanges(T, costPerItem: dim, EmbedTokens(
-            table: weights.embedding, tokens: tokenIDs, scale: c.embeddingScale, x: saved[0].x, dim: dim))
+            table: .dense(weights.embedding), tokens: tokenIDs, scale: c.embeddingScale, x: saved[0].x, dim: dim))
         RoPE.fillTable(positions: positions, count: T, headDim: c.headDim, base: c.ropeBase, cos: ropeCos, sin: ropeSin)
         if let local = c.localRopeBase, let lc = localCos, let ls = localSin {
             RoPE.fillTable(positions: positions, count: T, headDim: c.headDim, base: local, cos: lc, sin: ls)

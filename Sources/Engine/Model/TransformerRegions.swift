@@ -1,14 +1,25 @@
+import QuantKernels
+
 /// The per-token loops of the forward pass, as parallel regions over ranges of tokens (structs
 /// rather than closures so a decode step allocates nothing; see `Parallel`).
 
 /// x[t] = embedding[token t] · scale.
 struct EmbedTokens: RangeRegion {
-    let table: UnsafePointer<Float>, tokens: UnsafePointer<Int32>, scale: Float
+    let table: InferenceWeights.Embedding, tokens: UnsafePointer<Int32>, scale: Float
     let x: UnsafeMutablePointer<Float>, dim: Int
 
     func run(_ range: Range<Int>) {
-        for t in range {
-            VectorOps.scale(table + Int(tokens[t]) * dim, by: scale, into: x + t * dim, dim)
+        switch table {
+        case .dense(let rows):
+            for t in range {
+                VectorOps.scale(rows + Int(tokens[t]) * dim, by: scale, into: x + t * dim, dim)
+            }
+        case .quantized(let type, let data, let rowBytes):
+            for t in range {
+                let out = x + t * dim
+                ftq_dequantize_row(type, data + Int(tokens[t]) * rowBytes, Int64(dim), out)
+                if scale != 1 { VectorOps.scale(out, by: scale, into: out, dim) }
+            }
         }
     }
 }
@@ -16,7 +27,7 @@ struct EmbedTokens: RangeRegion {
 /// Per token: add the QKV bias, RMSNorm each Q/K head (gemma3), rotate Q and K, and store K and V
 /// at the token's position in its row of the cache.
 struct PrepareQKV: RangeRegion {
-    let config: ModelConfig, layer: Int, weights: LayerWeights
+    let config: ModelConfig, layer: Int, weights: InferenceWeights.Layer
     let cache: KVCache, scratch: ForwardScratch
     let cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
 
@@ -36,9 +47,9 @@ struct PrepareQKV: RangeRegion {
             }
             let row = Int(s.tokenRows[t]), pos = Int(s.positions[t])
             for h in 0..<c.kvHeads {
-                let off = cache.offset(layer: layer, row: row, kvHead: h) + pos * hd
-                (cache.keys + off).update(from: v + qDim + h * hd, count: hd)
-                (cache.values + off).update(from: v + qDim + c.kvDim + h * hd, count: hd)
+                cache.keys(layer: layer, row: row, kvHead: h, from: pos).update(from: v + qDim + h * hd, count: hd)
+                cache.values(layer: layer, row: row, kvHead: h, from: pos)
+                    .update(from: v + qDim + c.kvDim + h * hd, count: hd)
             }
         }
     }

@@ -16,8 +16,9 @@ public final class LoadedModel {
     /// `path` is a GGUF file, or a Hugging Face directory (config.json, tokenizer.json,
     /// safetensors; see `HuggingFaceCheckpoint`). For a directory the chat template comes from
     /// tokenizer_config.json's `chat_template`, else — as for GGUF files without one — from the
-    /// turn markers in the vocabulary.
-    public init(path: String) throws {
+    /// turn markers in the vocabulary. A GGUF's matrices stay quantized unless `precision` is
+    /// `.fp32` (training); a Hugging Face directory is always fp32.
+    public init(path: String, precision: WeightPrecision = .quantized) throws {
         let start = Date()
         self.path = path
         var isDirectory: ObjCBool = false
@@ -38,7 +39,7 @@ public final class LoadedModel {
             checkpoint = nil
             tokenizer = try TokenizerFactory.fromGGUF(file: file)
             chatTemplate = ChatTemplate.detect(from: file.metadata)
-            transformer = try Transformer(gguf: file)
+            transformer = try Transformer(gguf: file, precision: precision)
         }
         loadSeconds = Date().timeIntervalSince(start)
     }

@@ -8,10 +8,15 @@ extension ModelConfig {
 }
 
 extension Transformer {
-    /// Loads a GGUF model: reads its config and dequantizes every tensor to fp32, once, straight
-    /// into the weight arena.
-    public convenience init(gguf file: GGUFFile) throws {
+    /// Loads a GGUF model. With `.fp32` (the default: the reference path, and what training needs)
+    /// every tensor is dequantized once, straight into the weight arena; with `.quantized` the
+    /// matrices stay in the file's blocks (memory-mapped, no copy) and are multiplied in place.
+    public convenience init(gguf file: GGUFFile, precision: WeightPrecision = .fp32) throws {
         let config = try ModelConfig(gguf: file)
+        if precision == .quantized {
+            try self.init(config: config, quantized: file)
+            return
+        }
         try self.init(config: config) { name, buffer in
             guard let info = file.tensor(named: name) else {
                 throw GGUFError(file: file.name, field: "tensor '\(name)'", problem: "no such tensor (needed by \(config.family))")
@@ -24,7 +29,7 @@ extension Transformer {
     }
 
     /// Loads the GGUF model at `path`.
-    public convenience init(ggufPath path: String) throws {
-        try self.init(gguf: GGUFFile(path: path))
+    public convenience init(ggufPath path: String, precision: WeightPrecision = .fp32) throws {
+        try self.init(gguf: GGUFFile(path: path), precision: precision)
     }
 }

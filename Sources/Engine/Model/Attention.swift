@@ -1,3 +1,5 @@
+import QuantKernels
+
 /// Causal (optionally sliding-window) grouped-query attention of one layer over a chunk of tokens.
 ///
 /// Work is split into units — (segment, query head, block of ≤ 64 queries) in prefill, and
@@ -6,6 +8,13 @@
 /// snake order (0, 1, 1, 0, 0, 1, …), which balances causal blocks of unequal size. Each
 /// unit does small single-threaded BLAS products (scores = Q·Kᵀ, out = P·V) around a masked
 /// softmax (OpenBLAS is always single-threaded; see `Parallel`).
+///
+/// Decode steps use the QuantKernels products (`ftq_scores`, `ftq_weighted_values`), whose
+/// summation order is fixed per element: a row's attention then gives the same bits whether it runs
+/// alone, in a batch, per KV head or stacked with other rows over a shared prefix — which keeps
+/// greedy outputs independent of the batch (continuous batching changes the batch every step).
+/// Prefill keeps BLAS: a prompt's prefill is always one segment, computed the same way whatever
+/// else is in the chunk.
 ///
 /// When the cache shares a prefix (few-shot prompts, `KVCache.attachPrefix`), keys below the
 /// prefix length come from the prefix's cache; a decode step over several rows then runs per query
@@ -73,12 +82,18 @@ enum Attention {
     @inline(__always)
     private static func scores(_ q: UnsafePointer<Float>, lda: Int, m: Int, cache: KVCache, layer: Int, row: Int,
                                kvHead: Int, lo: Int, hi: Int, scale: Float, hd: Int,
-                               into out: UnsafeMutablePointer<Float>, ldc: Int) {
+                               into out: UnsafeMutablePointer<Float>, ldc: Int, decode: Bool) {
         var j = lo
         while j < hi {
-            let end = j < cache.prefixLength ? min(hi, cache.prefixLength) : hi
-            Matmul.abT(q, lda: lda, cache.keys(layer: layer, row: row, kvHead: kvHead, from: j), ldb: hd,
-                       m: m, n: end - j, k: hd, alpha: scale, into: out + (j - lo), ldc: ldc)
+            let end = cache.contiguousRun(from: j, to: hi)
+            let keys = cache.keys(layer: layer, row: row, kvHead: kvHead, from: j)
+            if decode {
+                ftq_scores(q, Int64(lda), Int64(m), keys, Int64(hd), Int64(end - j), Int64(hd), scale,
+                           out + (j - lo), Int64(ldc))
+            } else {
+                Matmul.abT(q, lda: lda, keys, ldb: hd, m: m, n: end - j, k: hd, alpha: scale,
+                           into: out + (j - lo), ldc: ldc)
+            }
             j = end
         }
     }
@@ -87,13 +102,20 @@ enum Attention {
     @inline(__always)
     private static func weightedValues(_ p: UnsafePointer<Float>, ldp: Int, m: Int, cache: KVCache, layer: Int,
                                        row: Int, kvHead: Int, lo: Int, hi: Int, hd: Int,
-                                       into out: UnsafeMutablePointer<Float>, ldc: Int) {
+                                       into out: UnsafeMutablePointer<Float>, ldc: Int, decode: Bool,
+                                       accumulate: Bool = false) {
         var j = lo
-        var first = true
+        var first = !accumulate
         while j < hi {
-            let end = j < cache.prefixLength ? min(hi, cache.prefixLength) : hi
-            Matmul.ab(p + (j - lo), lda: ldp, cache.values(layer: layer, row: row, kvHead: kvHead, from: j), ldb: hd,
-                      m: m, n: hd, k: end - j, into: out, ldc: ldc, accumulate: !first)
+            let end = cache.contiguousRun(from: j, to: hi)
+            let values = cache.values(layer: layer, row: row, kvHead: kvHead, from: j)
+            if decode {
+                ftq_weighted_values(p + (j - lo), Int64(ldp), Int64(m), values, Int64(hd), Int64(end - j), Int64(hd),
+                                    out, Int64(ldc), first ? 0 : 1)
+            } else {
+                Matmul.ab(p + (j - lo), lda: ldp, values, ldb: hd, m: m, n: hd, k: end - j, into: out, ldc: ldc,
+                          accumulate: !first)
+            }
             first = false
             j = end
         }
@@ -118,10 +140,11 @@ enum Attention {
                     let lo = AttentionMask.firstVisibleKey(position: p0, window: window)
                     let nk = p0 + 1 - lo
                     scores(s.qkv + t0 * qkvDim + kvh * g * hd, lda: hd, m: g, cache: cache, layer: layer, row: row,
-                           kvHead: kvh, lo: lo, hi: p0 + 1, scale: scale, hd: hd, into: scoreBlock, ldc: nk)
+                           kvHead: kvh, lo: lo, hi: p0 + 1, scale: scale, hd: hd, into: scoreBlock, ldc: nk, decode: true)
                     for i in 0..<g { Activation.softmax(scoreBlock + i * nk, nk) }
                     weightedValues(scoreBlock, ldp: nk, m: g, cache: cache, layer: layer, row: row, kvHead: kvh,
-                                   lo: lo, hi: p0 + 1, hd: hd, into: s.attn + t0 * qDim + kvh * g * hd, ldc: hd)
+                                   lo: lo, hi: p0 + 1, hd: hd, into: s.attn + t0 * qDim + kvh * g * hd, ldc: hd,
+                                   decode: true)
                 }
                 continue
             }
@@ -137,7 +160,7 @@ enum Attention {
                     let nk = last + 1 - lo
                     scores(s.qkv + (t0 + j0) * qkvDim + h * hd, lda: qkvDim, m: nq, cache: cache, layer: layer,
                            row: row, kvHead: h / g, lo: lo, hi: last + 1, scale: scale, hd: hd,
-                           into: scoreBlock, ldc: nk)
+                           into: scoreBlock, ldc: nk, decode: false)
                     for i in 0..<nq {
                         // Query at position `pos` sees keys [max(lo, pos − window + 1), pos]; relative
                         // to `lo` that is [a, end). The rest of its row is zeroed for P·V.
@@ -147,7 +170,8 @@ enum Attention {
                         AttentionMask.softmaxVisible(scoreBlock + i * nk, from: a, to: end, width: nk)
                     }
                     weightedValues(scoreBlock, ldp: nk, m: nq, cache: cache, layer: layer, row: row, kvHead: h / g,
-                                   lo: lo, hi: last + 1, hd: hd, into: s.attn + (t0 + j0) * qDim + h * hd, ldc: qDim)
+                                   lo: lo, hi: last + 1, hd: hd, into: s.attn + (t0 + j0) * qDim + h * hd, ldc: qDim,
+                                   decode: false)
                 }
             }
         }
@@ -179,7 +203,7 @@ enum Attention {
             let q = s.qkv + h * hd
             if np > 0 {
                 scores(q, lda: qkvDim, m: rows, cache: cache, layer: layer, row: 0, kvHead: kvh, lo: pl, hi: prefix,
-                       scale: scale, hd: hd, into: block, ldc: width)
+                       scale: scale, hd: hd, into: block, ldc: width, decode: true)
             }
             for i in 0..<rows {
                 let row = s.segRow[i], p0 = s.segStart[i]
@@ -189,23 +213,24 @@ enum Attention {
                 // Own keys ownLo…p0 at columns np + (ownLo − prefix)…; columns before the row's
                 // window start hold no score and get weight 0.
                 scores(q + i * qkvDim, lda: qkvDim, m: 1, cache: cache, layer: layer, row: row, kvHead: kvh,
-                       lo: ownLo, hi: p0 + 1, scale: scale, hd: hd, into: rowScores + np + (ownLo - prefix), ldc: width)
+                       lo: ownLo, hi: p0 + 1, scale: scale, hd: hd, into: rowScores + np + (ownLo - prefix), ldc: width,
+                       decode: true)
                 let a = lo < prefix ? max(lo, pl) - pl : np + (ownLo - prefix)
                 let end = np + (p0 + 1 - prefix)
                 AttentionMask.softmaxVisible(rowScores, from: a, to: end, width: end)
             }
             let out = s.attn + h * hd
             if np > 0 {
-                Matmul.ab(block, lda: width, cache.values(layer: layer, row: 0, kvHead: kvh, from: pl), ldb: hd,
-                          m: rows, n: hd, k: np, into: out, ldc: qDim)
+                weightedValues(block, ldp: width, m: rows, cache: cache, layer: layer, row: 0, kvHead: kvh,
+                               lo: pl, hi: prefix, hd: hd, into: out, ldc: qDim, decode: true)
             }
             for i in 0..<rows {
                 let row = s.segRow[i], p0 = s.segStart[i]
                 let lo = AttentionMask.firstVisibleKey(position: p0, window: window)
                 let ownLo = max(lo, prefix)
-                Matmul.ab(block + i * width + np + (ownLo - prefix), lda: width,
-                          cache.values(layer: layer, row: row, kvHead: kvh, from: ownLo), ldb: hd,
-                          m: 1, n: hd, k: p0 + 1 - ownLo, into: out + i * qDim, ldc: qDim, accumulate: np > 0)
+                weightedValues(block + i * width + np + (ownLo - prefix), ldp: width, m: 1, cache: cache, layer: layer,
+                               row: row, kvHead: kvh, lo: ownLo, hi: p0 + 1, hd: hd, into: out + i * qDim, ldc: qDim,
+                               decode: true, accumulate: np > 0)
             }
         }
     }

@@ -24,6 +24,12 @@ public struct EngineBenchmarkResult: Codable, Sendable {
     public var decodeSteps: Int
     public var decodeBatch1TokensPerSecond: Double
     public var decodeBatch16TokensPerSecond: Double
+    /// Decode tokens/s per batch width (`widths`), and the width that did best.
+    public var decodeByWidth: [String: Double]
+    public var bestDecodeWidth: Int
+    /// How the weights were held, and their bytes.
+    public var precision: String
+    public var weightBytes: Int
     /// VmHWM from /proc/self/status (nil where unavailable).
     public var peakRSSBytes: Int?
     /// Share of forward-pass time per phase (embed, norm, qkvProduct, …) in the prefill and in
@@ -34,13 +40,22 @@ public struct EngineBenchmarkResult: Codable, Sendable {
 
 /// Performance measurements for `ftlab bench`. All timings take the best of `repeats` runs.
 public enum EngineBenchmark {
-    /// Loads `path` and measures everything in `EngineBenchmarkResult`.
-    public static func run(path: String, prefillTokens: Int = 512, decodeContext: Int = 64,
-                           decodeSteps: Int = 64, repeats: Int = 3) throws -> EngineBenchmarkResult {
+    /// Batch widths the decode sweep tries.
+    public static let widths = [1, 4, 8, 16, 24, 32]
+
+    /// Loads `path` (quantized blocks unless `precision` says fp32) and measures everything in
+    /// `EngineBenchmarkResult`.
+    public static func run(path: String, precision: WeightPrecision = .quantized, prefillTokens: Int = 512,
+                           decodeContext: Int = 64, decodeSteps: Int = 64, repeats: Int = 3) throws -> EngineBenchmarkResult {
         let start = now()
-        let model = try Transformer(ggufPath: path)
+        let model = try Transformer(ggufPath: path, precision: precision)
         let load = now() - start
         let c = model.config
+        var byWidth: [Int: Double] = [:]
+        for w in widths {
+            byWidth[w] = decodeTokensPerSecond(model, batch: w, context: decodeContext, steps: decodeSteps, repeats: repeats)
+        }
+        let best = byWidth.max { $0.value < $1.value }!.key
         return EngineBenchmarkResult(
             model: (path as NSString).lastPathComponent, family: c.family, parameterCount: c.parameterCount,
             threads: Parallel.cores, loadSeconds: load,
@@ -48,10 +63,9 @@ public enum EngineBenchmark {
             prefillTokens: prefillTokens,
             prefillTokensPerSecond: prefillTokensPerSecond(model, tokens: prefillTokens, repeats: repeats),
             decodeContext: decodeContext, decodeSteps: decodeSteps,
-            decodeBatch1TokensPerSecond: decodeTokensPerSecond(model, batch: 1, context: decodeContext,
-                                                               steps: decodeSteps, repeats: repeats),
-            decodeBatch16TokensPerSecond: decodeTokensPerSecond(model, batch: 16, context: decodeContext,
-                                                                steps: decodeSteps, repeats: repeats),
+            decodeBatch1TokensPerSecond: byWidth[1]!, decodeBatch16TokensPerSecond: byWidth[16]!,
+            decodeByWidth: Dictionary(uniqueKeysWithValues: byWidth.map { ("\($0.key)", $0.value) }),
+            bestDecodeWidth: best, precision: precision.rawValue, weightBytes: model.weightBytes,
             peakRSSBytes: peakRSSBytes(),
             prefillProfile: profile { _ = prefillTokensPerSecond(model, tokens: prefillTokens, repeats: 1) },
             decodeBatch16Profile: decodeProfile(model, batch: 16, context: decodeContext, steps: decodeSteps))

@@ -1,20 +1,30 @@
 /// Keys and values of every layer for a batch of sequences ("rows"), plus the scratch buffers a
-/// forward pass over this batch needs. Everything is allocated once per (rows, capacity) shape and
-/// reused by every decode step.
+/// forward pass over this batch needs.
 ///
-/// A row stores only its real tokens: position p of row r is cache slot p, counted from the row's
-/// first token. Batches are therefore "left-padded" without storing padding: rows of different
-/// lengths end together, and each row's attention simply stops at its own length — padding costs
-/// neither compute nor a mask.
+/// A row stores only its real tokens: position p of row r is counted from the row's first token.
+/// Batches are therefore "left-padded" without storing padding: rows of different lengths end
+/// together, and each row's attention simply stops at its own length.
+///
+/// Memory is paged: positions are held in pages of `pageSize` positions per (row, layer), taken
+/// from a pool as a row grows and given back when a row is reset (continuous batching refills a
+/// slot) or, on sliding-window layers, once no later query can see them. So the cache holds the
+/// tokens actually present, not rows × capacity; `capacity` only bounds a row's length. The pool
+/// grows in chunks (never per step once warm) and keeps its high-water mark (`peakBytes`).
+/// Attention reads a row's keys page by page (`contiguousRun`).
 public final class KVCache: @unchecked Sendable {
     public let rows: Int
-    /// Positions per row.
+    /// Positions a row may hold.
     public let capacity: Int
     let layers: Int, kvHeads: Int, headDim: Int
-    /// [layer][row][kvHead][capacity][headDim].
-    let keys: UnsafeMutablePointer<Float>
-    let values: UnsafeMutablePointer<Float>
-    /// Tokens stored per row.
+    /// Positions per page.
+    public static let pageSize = 64
+    let pagesPerRow: Int
+    /// Window of each layer (nil: global), for releasing pages no query can see any more.
+    private let windows: [Int?]
+    /// [row][layer][page] → page id in `pool`, or -1.
+    private let pageTable: UnsafeMutablePointer<Int32>
+    private let pool: KVPagePool
+    /// Tokens stored per row (including an attached prefix's).
     public internal(set) var lengths: [Int]
     let scratch: ForwardScratch
     /// A prefix every row shares, held once in row 0 of another cache (`attachPrefix`): positions
@@ -30,23 +40,38 @@ public final class KVCache: @unchecked Sendable {
         layers = config.layers
         kvHeads = config.kvHeads
         headDim = config.headDim
-        let count = layers * rows * kvHeads * capacity * headDim
-        keys = allocateFloats(count)
-        values = allocateFloats(count)
+        pagesPerRow = (capacity + Self.pageSize - 1) / Self.pageSize
+        windows = (0..<config.layers).map { config.window(forLayer: $0) }
+        let entries = rows * layers * pagesPerRow
+        pageTable = .allocate(capacity: entries)
+        pageTable.initialize(repeating: -1, count: entries)
+        pool = KVPagePool(pageFloats: 2 * config.kvHeads * Self.pageSize * config.headDim)
         lengths = Array(repeating: 0, count: rows)
         scratch = ForwardScratch(config: config, rows: rows, capacity: capacity)
     }
 
-    deinit {
-        keys.deallocate()
-        values.deallocate()
-    }
+    deinit { pageTable.deallocate() }
 
-    /// Forgets every row's tokens and any attached prefix (the memory is kept).
+    /// Bytes of keys and values held now, and the most held at once.
+    public var heldBytes: Int { pool.pagesInUse * pool.pageFloats * 4 }
+    public var peakBytes: Int { pool.peakPages * pool.pageFloats * 4 }
+
+    /// Forgets every row's tokens and any attached prefix (the pages go back to the pool).
     public func reset() {
-        for r in 0..<rows { lengths[r] = 0 }
+        for r in 0..<rows { resetRow(r) }
         prefix = nil
         prefixLength = 0
+    }
+
+    /// Empties one row, which may then be prefilled again (after an attached prefix, if any).
+    public func resetRow(_ r: Int) {
+        check(r >= 0 && r < rows, "resetRow: row \(r) out of range")
+        let table = pageTable + r * layers * pagesPerRow
+        for i in 0..<(layers * pagesPerRow) where table[i] >= 0 {
+            pool.release(table[i])
+            table[i] = -1
+        }
+        lengths[r] = prefixLength
     }
 
     /// Makes the first `count` positions of `source`'s row 0 the start of every row (which must
@@ -64,55 +89,99 @@ public final class KVCache: @unchecked Sendable {
         scratch.reserveSharedScores(rows: rows, capacity: capacity)
     }
 
-    /// Keys (or values) of positions `from..<to` of (layer, row, kvHead), contiguous [n, headDim]:
-    /// the range must lie entirely in the shared prefix or entirely in the row's own positions.
+    /// Makes sure pages exist for positions `from..<to` of `row` in every layer.
+    func reservePositions(row: Int, from: Int, to: Int) {
+        guard from < to else { return }
+        let first = max(from, prefixLength) / Self.pageSize, last = (to - 1) / Self.pageSize
+        guard first <= last else { return }
+        for l in 0..<layers {
+            let table = pageTable + (row * layers + l) * pagesPerRow
+            for p in first...last where table[p] < 0 { table[p] = pool.take() }
+        }
+    }
+
+    /// On sliding-window layers, gives back the row's pages that lie wholly before what a query
+    /// at position `lengths[row]` or later can see.
+    func releaseUnseen(row: Int) {
+        let next = lengths[row]
+        for l in 0..<layers {
+            guard let w = windows[l] else { continue }
+            let firstSeen = AttentionMask.firstVisibleKey(position: next, window: w)
+            let table = pageTable + (row * layers + l) * pagesPerRow
+            var p = 0
+            while (p + 1) * Self.pageSize <= firstSeen {
+                if table[p] >= 0 { pool.release(table[p]); table[p] = -1 }
+                p += 1
+            }
+        }
+    }
+
+    /// Keys (or values) of (layer, row, kvHead) from position `from` on, contiguous [n, headDim] for
+    /// n up to `contiguousRun(from:to:)`: a run never crosses a page or the shared prefix's end.
     @inline(__always)
     func keys(layer: Int, row: Int, kvHead: Int, from: Int) -> UnsafeMutablePointer<Float> {
-        if from < prefixLength, let p = prefix { return p.keys + p.offset(layer: layer, row: 0, kvHead: kvHead) + from * headDim }
-        return keys + offset(layer: layer, row: row, kvHead: kvHead) + from * headDim
+        if from < prefixLength, let p = prefix { return p.keys(layer: layer, row: 0, kvHead: kvHead, from: from) }
+        return page(layer: layer, row: row, position: from) + (kvHead * Self.pageSize + from % Self.pageSize) * headDim
     }
 
     @inline(__always)
     func values(layer: Int, row: Int, kvHead: Int, from: Int) -> UnsafeMutablePointer<Float> {
-        if from < prefixLength, let p = prefix { return p.values + p.offset(layer: layer, row: 0, kvHead: kvHead) + from * headDim }
-        return values + offset(layer: layer, row: row, kvHead: kvHead) + from * headDim
+        if from < prefixLength, let p = prefix { return p.values(layer: layer, row: 0, kvHead: kvHead, from: from) }
+        return page(layer: layer, row: row, position: from)
+            + ((kvHeads + kvHead) * Self.pageSize + from % Self.pageSize) * headDim
     }
 
-    /// Offset of (layer, row, kvHead, position 0) in `keys`/`values`.
+    /// The end of the contiguous run of positions that starts at `from` (at most `to`).
     @inline(__always)
-    func offset(layer: Int, row: Int, kvHead: Int) -> Int {
-        ((layer * rows + row) * kvHeads + kvHead) * capacity * headDim
+    func contiguousRun(from: Int, to: Int) -> Int {
+        if from < prefixLength, let p = prefix { return min(prefixLength, p.contiguousRun(from: from, to: to)) }
+        return min(to, (from / Self.pageSize + 1) * Self.pageSize)
     }
 
-    /// Copies the first `count` positions of `source`'s row `sourceRow` into each row in `rows`,
-    /// which then hold exactly those positions (the shared-prefix broadcast).
-    public func copyPrefix(from source: KVCache, sourceRow: Int = 0, count: Int, into rows: [Int]) {
-        precondition(source.layers == layers && source.kvHeads == kvHeads && source.headDim == headDim,
-                     "copyPrefix between caches of different models")
-        guard count <= source.lengths[sourceRow], count <= capacity else {
-            fatalError("copyPrefix: \(count) positions requested, source has \(source.lengths[sourceRow]), capacity \(capacity)")
-        }
-        Parallel.forRanges(rows.count, costPerItem: layers * kvHeads * count * headDim, minimumWork: 1 << 20,
-                           CopyPrefix(source: source, sourceRow: sourceRow, target: self, rows: rows, count: count))
-        for r in rows { lengths[r] = count }
+    /// A page: keys [kvHeads][pageSize][headDim], then values in the same layout.
+    @inline(__always)
+    private func page(layer: Int, row: Int, position: Int) -> UnsafeMutablePointer<Float> {
+        let id = pageTable[(row * layers + layer) * pagesPerRow + position / Self.pageSize]
+        check(id >= 0, "KVCache: position \(position) of row \(row), layer \(layer) is not held")
+        return pool.pointer(id)
     }
 }
 
-/// Copies a prefix of one row of `source` into rows of `target`, every layer and KV head.
-private struct CopyPrefix: RangeRegion {
-    let source: KVCache, sourceRow: Int, target: KVCache, rows: [Int], count: Int
-    func run(_ range: Range<Int>) {
-        let n = count * target.headDim
-        for i in range {
-            for l in 0..<target.layers {
-                for h in 0..<target.kvHeads {
-                    let src = source.offset(layer: l, row: sourceRow, kvHead: h)
-                    let dst = target.offset(layer: l, row: rows[i], kvHead: h)
-                    (target.keys + dst).update(from: source.keys + src, count: n)
-                    (target.values + dst).update(from: source.values + src, count: n)
-                }
-            }
+/// Pages of keys and values, handed out by id and recycled. Memory comes in chunks of
+/// `pagesPerChunk` pages, allocated only when every page is in use.
+final class KVPagePool {
+    let pageFloats: Int
+    private let pagesPerChunk = 64
+    private var chunks: [UnsafeMutablePointer<Float>] = []
+    private var free: [Int32] = []
+    private(set) var pagesInUse = 0
+    private(set) var peakPages = 0
+
+    init(pageFloats: Int) { self.pageFloats = pageFloats }
+
+    deinit { for c in chunks { c.deallocate() } }
+
+    func take() -> Int32 {
+        if free.isEmpty {
+            let base = Int32(chunks.count * pagesPerChunk)
+            chunks.append(allocateFloats(pagesPerChunk * pageFloats))
+            free.reserveCapacity(chunks.count * pagesPerChunk)
+            for i in (0..<Int32(pagesPerChunk)).reversed() { free.append(base + i) }
         }
+        pagesInUse += 1
+        peakPages = max(peakPages, pagesInUse)
+        return free.removeLast()
+    }
+
+    func release(_ id: Int32) {
+        free.append(id)
+        pagesInUse -= 1
+    }
+
+    @inline(__always)
+    func pointer(_ id: Int32) -> UnsafeMutablePointer<Float> {
+        let i = Int(id)
+        return chunks[i / pagesPerChunk] + (i % pagesPerChunk) * pageFloats
     }
 }
 

@@ -9,14 +9,54 @@ import Foundation
 /// the LM head runs only on the rows' last tokens.
 public final class Transformer: @unchecked Sendable {
     public let config: ModelConfig
-    let weights: TransformerWeights
+    /// What the forward pass reads: views of `fp32Weights`, or the GGUF's quantized blocks.
+    private(set) var inference: InferenceWeights
+    /// The fp32 arena, when the model was loaded with `.fp32` weights (training needs it).
+    private let fp32Weights: TransformerWeights?
+
+    public var precision: WeightPrecision { inference.precision }
+
+    /// Whether every product of the forward pass has a fixed per-row summation order, so that a
+    /// row's outputs do not depend on the rest of the batch (what continuous batching needs for
+    /// reproducible greedy outputs). Always true for quantized weights; for fp32 weights it
+    /// switches between OpenBLAS (false: the reference path) and the QuantKernels F32 product.
+    /// Not to be changed while another thread runs a forward pass.
+    public var orderedProducts: Bool {
+        get { inference.ordered }
+        set {
+            guard let w = fp32Weights, newValue != inference.ordered else { return }
+            inference = InferenceWeights(fp32: w, ordered: newValue)
+        }
+    }
+
+    /// Bytes of weights held in memory (quantized blocks, or the fp32 arena).
+    public var weightBytes: Int { inference.residentBytes }
+
+    /// The fp32 weights training and export work on. Loading with `.quantized` weights and then
+    /// training is an API misuse (callers load with `.fp32`; `TrainRunner` does).
+    var weights: TransformerWeights {
+        guard let w = fp32Weights else {
+            fatalError("this model holds quantized weights; load it with precision .fp32 to train or export it")
+        }
+        return w
+    }
+
+    /// A model over the quantized blocks of a GGUF file (which it keeps open).
+    init(config: ModelConfig, quantized file: GGUFFile) throws {
+        try config.validate()
+        self.config = config
+        fp32Weights = nil
+        inference = try InferenceWeights(gguf: file, config: config)
+    }
 
     /// Builds the model from tensors looked up by GGUF name (`token_embd.weight`,
     /// `blk.N.attn_q.weight`, …), each row-major [out, in]. Dequantizes/copies them once.
     public init(config: ModelConfig, weights provider: (String) throws -> [Float]) throws {
         try config.validate()
         self.config = config
-        self.weights = try TransformerWeights(config: config, provider: provider)
+        let w = try TransformerWeights(config: config, provider: provider)
+        fp32Weights = w
+        inference = InferenceWeights(fp32: w)
     }
 
     /// Builds the model by letting `fill(name, buffer)` write each tensor (row-major, exactly
@@ -24,7 +64,9 @@ public final class Transformer: @unchecked Sendable {
     public init(config: ModelConfig, fill: (String, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
         try config.validate()
         self.config = config
-        self.weights = try TransformerWeights(config: config, fill: fill)
+        let w = try TransformerWeights(config: config, fill: fill)
+        fp32Weights = w
+        inference = InferenceWeights(fp32: w)
     }
 
     /// A cache (and scratch buffers) for `rows` sequences of up to `capacity` tokens each.
@@ -97,6 +139,10 @@ public final class Transformer: @unchecked Sendable {
         Parallel.forwardLock.lock()
         defer { Parallel.forwardLock.unlock() }
         s.reserve(tokens: min(total, s.maxChunkTokens))
+        for e in 0..<entries {
+            let r = row(e)
+            cache.reservePositions(row: r, from: cache.lengths[r], to: cache.lengths[r] + count(e))
+        }
 
         // Deal the tokens into chunks of at most maxChunkTokens; a row may span chunks.
         var e = 0, done = 0
@@ -124,13 +170,15 @@ public final class Transformer: @unchecked Sendable {
             runChunk(cache: cache, segments: segments, tokens: n)
         }
         for e in 0..<entries { cache.lengths[row(e)] += count(e) }
+        if c.slidingWindow != nil {
+            for e in 0..<entries { cache.releaseUnseen(row: row(e)) }
+        }
 
         // Final norm and LM head on each entry's last hidden state only.
         ForwardProfile.measure(.lmHead) {
-            RMSNorm.rows(s.finalHidden, xStride: c.dim, weight: weights.outputNorm, eps: c.normEps,
+            RMSNorm.rows(s.finalHidden, xStride: c.dim, weight: inference.outputNorm, eps: c.normEps,
                          into: s.finalHidden, yStride: c.dim, rows: entries, n: c.dim)
-            Matmul.linear(s.finalHidden, rows: entries, inFeatures: c.dim, weight: weights.output,
-                          outFeatures: c.vocabSize, into: s.logits)
+            inference.output.apply(s.finalHidden, rows: entries, into: s.logits, scratch: inference.scratch)
         }
         return Logits(count: entries, vocabSize: c.vocabSize, base: s.logits, owner: cache)
     }
@@ -141,7 +189,7 @@ public final class Transformer: @unchecked Sendable {
         let scale = c.embeddingScale
         ForwardProfile.measure(.embed) {
             Parallel.forRanges(n, costPerItem: dim, EmbedTokens(
-                table: weights.embedding, tokens: s.tokenIDs, scale: scale, x: s.x, dim: dim))
+                table: inference.embedding, tokens: s.tokenIDs, scale: scale, x: s.x, dim: dim))
         }
         RoPE.fillTable(positions: s.positions, count: n, headDim: c.headDim, base: c.ropeBase,
                        cos: s.ropeCos, sin: s.ropeSin)
@@ -161,14 +209,14 @@ public final class Transformer: @unchecked Sendable {
 
     /// x += [post-norm](Wo · attention(RoPE(Wqkv · norm(x)))).
     private func attentionBlock(layer l: Int, cache: KVCache, segments: Int, tokens n: Int) {
-        let c = config, s = cache.scratch, w = weights.layers[l]
-        let dim = c.dim, qkvDim = c.qkvDim, qDim = c.qDim
+        let c = config, s = cache.scratch, w = inference.layers[l], q = inference.scratch
+        let dim = c.dim, qkvDim = c.qkvDim
         ForwardProfile.measure(.norm) {
             RMSNorm.rows(s.x, xStride: dim, weight: w.attnNorm, eps: c.normEps, into: s.normed,
                          yStride: dim, rows: n, n: dim)
         }
         ForwardProfile.measure(.qkvProduct) {
-            Matmul.linear(s.normed, rows: n, inFeatures: dim, weight: w.qkv, outFeatures: qkvDim, into: s.qkv)
+            w.qkv.apply(s.normed, rows: n, into: s.qkv, scratch: q)
         }
 
         // Bias, QK-norm, RoPE, and K/V into the cache, per token.
@@ -185,24 +233,23 @@ public final class Transformer: @unchecked Sendable {
 
         ForwardProfile.measure(.outputProduct) {
             if let post = w.postAttnNorm {
-                Matmul.linear(s.attn, rows: n, inFeatures: qDim, weight: w.attnOutput, outFeatures: dim, into: s.proj)
+                w.attnOutput.apply(s.attn, rows: n, into: s.proj, scratch: q)
                 addNormalized(s.proj, weight: post, into: s.x, tokens: n)
             } else {
-                Matmul.linear(s.attn, rows: n, inFeatures: qDim, weight: w.attnOutput, outFeatures: dim,
-                              into: s.x, accumulate: true)
+                w.attnOutput.apply(s.attn, rows: n, into: s.x, accumulate: true, scratch: q)
             }
         }
     }
 
     /// x += [post-norm](W_down · act(W_gate · norm(x)) ⊙ (W_up · norm(x))).
     private func mlpBlock(layer l: Int, scratch s: ForwardScratch, tokens n: Int) {
-        let c = config, w = weights.layers[l], dim = c.dim, ffn = c.ffnDim
+        let c = config, w = inference.layers[l], q = inference.scratch, dim = c.dim, ffn = c.ffnDim
         ForwardProfile.measure(.norm) {
             RMSNorm.rows(s.x, xStride: dim, weight: w.ffnNorm, eps: c.normEps, into: s.normed,
                          yStride: dim, rows: n, n: dim)
         }
         ForwardProfile.measure(.gateUpProduct) {
-            Matmul.linear(s.normed, rows: n, inFeatures: dim, weight: w.gateUp, outFeatures: 2 * ffn, into: s.gateUp)
+            w.gateUp.apply(s.normed, rows: n, into: s.gateUp, scratch: q)
         }
         let kind = c.activation
         ForwardProfile.measure(.activation) {
@@ -211,11 +258,10 @@ public final class Transformer: @unchecked Sendable {
         }
         ForwardProfile.measure(.downProduct) {
             if let post = w.postFfnNorm {
-                Matmul.linear(s.hidden, rows: n, inFeatures: ffn, weight: w.down, outFeatures: dim, into: s.proj)
+                w.down.apply(s.hidden, rows: n, into: s.proj, scratch: q)
                 addNormalized(s.proj, weight: post, into: s.x, tokens: n)
             } else {
-                Matmul.linear(s.hidden, rows: n, inFeatures: ffn, weight: w.down, outFeatures: dim,
-                              into: s.x, accumulate: true)
+                w.down.apply(s.hidden, rows: n, into: s.x, accumulate: true, scratch: q)
             }
         }
     }

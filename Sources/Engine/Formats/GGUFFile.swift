@@ -105,6 +105,15 @@ public final class GGUFFile: @unchecked Sendable {
         _ = GGMLDequantizer.run(info.type, src: src, blocks: blocks, dst: dst)
     }
 
+    /// Where the tensor's stored bytes start in the mapping: valid as long as this file object
+    /// lives (whoever keeps the pointer must keep the file), read-only.
+    func dataPointer(of info: GGUFTensorInfo) throws -> UnsafeRawPointer {
+        guard let own = tensor(named: info.name), own == info, let base = storage.base else {
+            throw GGUFError(file: name, field: "tensor \(ErrorText.quoted(info.name))", problem: "tensor info does not belong to this file")
+        }
+        return UnsafeRawPointer(base + dataOffset + info.offset)
+    }
+
     /// The tensor's stored bytes, valid only inside `body` (for quantized kernels or hashing).
     public func withRawBytes<R>(of info: GGUFTensorInfo, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let own = tensor(named: info.name), own == info else {
