@@ -90,6 +90,7 @@ enum HelpText {
     static let runsHelp = """
     Runs
       eval MODEL on TASK [split S] [shots K] [fixed] [chat] [limit N] [seed S] [max-tokens T]
+                         [batch W] [fp32]
         MODEL      catalog key (ftlab models), a name from `models add`, or a .gguf path
         TASK       gsm8k svamp asdiv mawps multiarith addsub singleeq orcamath aqua piqa
                    commonsenseqa synthetic (.datasets lists splits, sizes, hashes)
@@ -99,6 +100,9 @@ enum HelpText {
         chat       through the model's chat template, shots as earlier turns
         limit N    the first N examples          seed S  few-shot draw (default 0)
         max-tokens T  generated tokens per answer (default 256)
+        batch W    rows decoded at once (default 16); a finished row takes the next question at
+                   once (continuous batching); outputs do not depend on W
+        fp32       run on fp32 weights (the reference path) instead of the GGUF's quantized blocks
       Generation tasks store strict (#### N), flexible (last number) and numeric scores;
       multiple-choice tasks store acc and acc_norm (log-likelihood of each choice).
 

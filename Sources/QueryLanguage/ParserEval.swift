@@ -1,7 +1,7 @@
 // `eval …` statements. Model and task are single words or quoted strings (a path with spaces).
 
 extension StatementParser {
-    static let evalOptions = ["split", "shots", "fixed", "chat", "limit", "seed", "max-tokens"]
+    static let evalOptions = ["split", "shots", "fixed", "chat", "limit", "seed", "max-tokens", "batch", "fp32"]
 
     mutating func parseEval() throws -> EvalCommand {
         advance()  // eval
@@ -32,6 +32,8 @@ extension StatementParser {
             case "chat": command.chat = true
             case "limit": command.limit = try positiveInteger("limit")
             case "seed": command.seed = try nonNegativeInteger("seed")
+            case "batch": command.batch = try positiveInteger("batch")
+            case "fp32": command.fp32 = true
             default: command.maxTokens = try positiveInteger("max-tokens")
             }
         }

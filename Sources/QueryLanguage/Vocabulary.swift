@@ -5,7 +5,7 @@ public enum Vocabulary {
     public static let keywords: [String] = Array(Set(Source.allCases.map(\.rawValue) + [
         "select", "from", "where", "order", "by", "asc", "desc", "limit", "show", "run", "of",
         "accuracy", "count", "in", "not", "and", "or", "null",
-        "eval", "on", "split", "shots", "fixed", "chat", "seed", "max-tokens", "resume",
+        "eval", "on", "split", "shots", "fixed", "chat", "seed", "max-tokens", "batch", "fp32", "resume",
     ] + StatementParser.reportKeywords)).sorted()
 
     /// Field names of every source, de-duplicated and sorted.

@@ -5,7 +5,8 @@ import Experiments
 import Foundation
 
 /// `ftlab bench`: engine speed on every study model present — SGEMM on the model's shapes (the
-/// machine's limit), prefill at 512 tokens, decode at batch 1 and 16, load time, peak RSS — and
+/// machine's limit), prefill at 512 tokens, decode at batch widths 1–32 (and the best width), load
+/// time, peak RSS, an end-to-end GSM8K evaluation (128 questions, zero-shot) — and
 /// training steps (full, LoRA, DoRA at 8 × 256 tokens) on one model with each method's peak RSS.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure engine speed on the models present.")
@@ -15,6 +16,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Model whose training steps are timed (full, LoRA, DoRA at 8 × 256 tokens).")
     var trainModel = "smollm2-135m-instruct"
     @Flag(help: "Skip the training measurement.") var noTrain = false
+    @Flag(help: "Skip the end-to-end evaluation (GSM8K test, first 128 questions, zero-shot).") var noEval = false
+    @Option(help: "Questions of the end-to-end evaluation.") var evalQuestions = 128
+    @Option(help: "Batch width of the end-to-end evaluation (default: the best decode width measured).")
+    var evalBatch: Int?
+    @Flag(help: "Measure on fp32 weights (the reference path) instead of the GGUF's quantized blocks.")
+    var fp32 = false
+    @OptionGroup var data: DataOption
     @Flag(help: "Only the training measurement.") var trainOnly = false
     @Option(help: "Training methods to time (default: full, lora, dora).") var trainMethod: [String] = []
 
@@ -26,16 +34,32 @@ struct BenchCommand: ParsableCommand {
         let keys = trainOnly ? [] : model.isEmpty ? ModelCatalog.models.filter(fetcher.isPresent).map(\.key) : model
         guard !keys.isEmpty || trainOnly else { throw ValidationError("no models present; fetch one with `ftlab models pull smollm2-135m-instruct`") }
         var results: [EngineBenchmarkResult] = []
+        var evals: [EvalBenchmarkResult] = []
         for key in keys {
             let url = try ModelLocator(fetcher: fetcher).resolve(key)
             FileHandle.standardError.write(Data("bench: \(key)…\n".utf8))
-            var r = try EngineBenchmark.run(path: url.path, prefillTokens: prefillTokens)
+            TrainingBenchmark.resetPeakRSS()
+            var r = try EngineBenchmark.run(path: url.path, precision: fp32 ? .fp32 : .quantized, prefillTokens: prefillTokens)
             r.model = key
             results.append(r)
             let best = r.sgemm.map(\.gflops).max() ?? 0
-            print(String(format: "%@  threads %d  load %.2f s  SGEMM %.0f GFLOP/s (best model shape)  prefill@%d %.0f tok/s  decode b1 %.1f tok/s  b16 %.1f tok/s  peak RSS %.0f MB",
-                         key, r.threads, r.loadSeconds, best, r.prefillTokens, r.prefillTokensPerSecond,
-                         r.decodeBatch1TokensPerSecond, r.decodeBatch16TokensPerSecond, Double(r.peakRSSBytes ?? 0) / 1e6))
+            let widths = EngineBenchmark.widths.map { String(format: "b%d %.0f", $0, r.decodeByWidth["\($0)"] ?? 0) }
+            print(String(format: "%@  %@ weights %.0f MB  threads %d  load %.2f s  SGEMM %.0f GFLOP/s (best model shape)  prefill@%d %.0f tok/s  decode b1 %.1f tok/s  b16 %.1f tok/s  peak RSS %.0f MB",
+                         key, r.precision, Double(r.weightBytes) / 1e6, r.threads, r.loadSeconds, best, r.prefillTokens,
+                         r.prefillTokensPerSecond, r.decodeBatch1TokensPerSecond, r.decodeBatch16TokensPerSecond,
+                         Double(r.peakRSSBytes ?? 0) / 1e6))
+            print("\(key)  decode tok/s by width: \(widths.joined(separator: ", "))  best width \(r.bestDecodeWidth)")
+            if !noEval && !fp32 {
+                let width = evalBatch ?? r.bestDecodeWidth
+                FileHandle.standardError.write(Data("bench: \(key) GSM8K test, first \(evalQuestions) questions, zero-shot, batch \(width)…\n".utf8))
+                let e = try EvalBenchmark.run(modelKey: key, modelPath: url.path, questions: evalQuestions, width: width,
+                                              dataDirectory: data.data)
+                evals.append(e)
+                print(String(format: "%@ eval gsm8k@%d zero-shot  batch %d  wall %.1f s  %d tokens  %.1f tok/s  accuracy %.3f  peak RSS %.0f MB (weights %.0f, KV cache %.0f, rest %.0f)",
+                             key, e.questions, e.width, e.wallSeconds, e.generatedTokens, e.tokensPerSecond, e.accuracy,
+                             Double(e.peakRSSBytes ?? 0) / 1e6, Double(e.weightBytes) / 1e6, Double(e.kvCachePeakBytes) / 1e6,
+                             Double(e.otherBytes ?? 0) / 1e6))
+            }
         }
         var training: [TrainingMeasurement] = []
         let trainPresent = ModelCatalog.models.first { $0.key == trainModel }.map(fetcher.isPresent) ?? trainModel.hasSuffix(".gguf")
@@ -55,7 +79,7 @@ struct BenchCommand: ParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(BenchReport(inference: results, trainingModel: training.isEmpty ? nil : trainModel,
+        try encoder.encode(BenchReport(inference: results, evaluation: evals, trainingModel: training.isEmpty ? nil : trainModel,
                                        training: training)).write(to: URL(fileURLWithPath: json))
         print("wrote \(json)")
     }
@@ -64,6 +88,7 @@ struct BenchCommand: ParsableCommand {
 /// What `ftlab bench` writes as JSON.
 struct BenchReport: Codable {
     var inference: [EngineBenchmarkResult]
+    var evaluation: [EvalBenchmarkResult]
     var trainingModel: String?
     var training: [TrainingMeasurement]
 }

@@ -25,7 +25,8 @@ final class EvalKillResumeTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Kill as soon as at least one batch (8 rows) is committed.
+        // Kill as soon as at least 8 predictions are committed (they are committed as examples
+        // finish, at least once a second), with rows still decoding.
         let store = try ResultsStore(path: killed)
         var stored = 0
         let deadline = Date().addingTimeInterval(300)
@@ -40,7 +41,6 @@ final class EvalKillResumeTests: XCTestCase {
         let atKill = try store.existingExampleIndices(runID: 1).count
         XCTAssertGreaterThanOrEqual(atKill, 8)
         XCTAssertLessThan(atKill, Self.n)
-        XCTAssertEqual(atKill % 8, 0, "predictions land a whole batch at a time")
         XCTAssertEqual(try store.run(id: 1)?.status, .running, "a killed run cannot mark itself")
 
         let resumed = try FtlabBinary.run(["--db", killed, "-c", "resume run 1"])

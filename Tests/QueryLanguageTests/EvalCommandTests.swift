@@ -17,6 +17,13 @@ final class EvalCommandTests: XCTestCase {
                        [.eval(expected)])
     }
 
+    func testBatchWidthAndFP32() throws {
+        XCTAssertEqual(try QueryParser.parse("eval m on gsm8k batch 24 fp32"),
+                       [.eval(EvalCommand(model: "m", task: "gsm8k", batch: 24, fp32: true))])
+        XCTAssertThrowsError(try QueryParser.parse("eval m on gsm8k batch 0"))
+        XCTAssertThrowsError(try QueryParser.parse("eval m on gsm8k batch 8 batch 16"))
+    }
+
     func testPathModelAndSeedZero() throws {
         XCTAssertEqual(try QueryParser.parse("eval /tmp/x.gguf on synthetic seed 0 shots 0"),
                        [.eval(EvalCommand(model: "/tmp/x.gguf", task: "synthetic", seed: 0))])
@@ -29,7 +36,7 @@ final class EvalCommandTests: XCTestCase {
 
     func testErrorsPointAtTheWord() {
         assertError("eval m gsm8k", "expected `on` after the model, got `gsm8k`", column: 8)
-        assertError("eval m on gsm8k limt 3", "expected an eval option (split, shots, fixed, chat, limit, seed, max-tokens) or end of statement, got `limt` (did you mean `limit`?)", column: 17)
+        assertError("eval m on gsm8k limt 3", "expected an eval option (split, shots, fixed, chat, limit, seed, max-tokens, batch, fp32) or end of statement, got `limt` (did you mean `limit`?)", column: 17)
         assertError("eval m on gsm8k limit 0", "limit must be a positive integer, got `0`", column: 23)
         assertError("eval m on gsm8k shots -1", "shots must be a non-negative integer, got `-1`", column: 23)
         assertError("eval m on gsm8k chat chat", "duplicate `chat`", column: 22)

@@ -37,7 +37,7 @@ final class TrainCommandTests: XCTestCase {
         assertError("train m on gsm8k with lora freeze-embeddings", "`freeze-embeddings` applies to full fine-tuning (lora and dora freeze every base weight)", column: 28)
         assertError("train m on gsm8k with lora schedule step", "schedule must be one of cosine, linear, constant, got `step`", column: 37)
         assertError("train m on gsm8k with lora then gsm8k", "expected `eval` after `then`, got `gsm8k`", column: 33)
-        assertError("train m on gsm8k with lora then eval on gsm8k lr 3", "expected an eval option (split, shots, fixed, chat, limit, seed, max-tokens) or end of statement, got `lr`", column: 47)
+        assertError("train m on gsm8k with lora then eval on gsm8k lr 3", "expected an eval option (split, shots, fixed, chat, limit, seed, max-tokens, batch, fp32) or end of statement, got `lr`", column: 47)
         assertError("train m on gsm8k with lora batch 8 batch 4", "duplicate `batch`", column: 36)
     }
 

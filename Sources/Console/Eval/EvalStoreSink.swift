@@ -115,6 +115,13 @@ final class EvalStoreSink: EvalSink {
             "host": ProcessProbe.host,
             "pid": Int(ProcessProbe.pid),
         ]
+        if let memory = totals.memory {
+            metrics["weight_bytes"] = memory.weightBytes
+            metrics["kv_cache_peak_bytes"] = memory.kvCachePeakBytes
+            if let rss = ProcessProbe.peakRSSBytes() {
+                metrics["other_peak_bytes"] = max(0, Int(rss) - memory.weightBytes - memory.kvCachePeakBytes)
+            }
+        }
         if let previous = resuming?.metricsJSON { metrics["previous_session"] = previous }
         let metricsJSON = String(decoding: try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys]), as: UTF8.self)
         try store.finishRun(id: runID, status: status, summary: RunSummary(

@@ -1,3 +1,4 @@
+import Engine
 import Experiments
 import Foundation
 import QueryLanguage
@@ -14,6 +15,8 @@ extension Session {
                                   shots: command.shots, fixed: command.fixed, chat: command.chat, limit: command.limit,
                                   seed: UInt64(command.seed ?? 0))
         if let t = command.maxTokens { spec.maxNewTokens = t }
+        if let w = command.batch { spec.batchSize = w }
+        if command.fp32 { spec.weights = WeightPrecision.fp32.rawValue }
         // Multiple-choice tasks are scored by log-likelihood; `acc` is their primary rule.
         if try TaskCatalog.spec(command.task).kind == .multipleChoice { spec.primaryRule = ChoiceRule.acc.rawValue }
         if reuseFinishedRuns, let run = try store.finishedRun(specHash: SHA256.hex(spec.json()), kind: .eval),

@@ -63,6 +63,8 @@ extension Session {
             var eval = ExperimentSpec(model: c.model, modelPath: modelPath, task: e.task, split: e.split, shots: e.shots,
                                       fixed: e.fixed, chat: e.chat, limit: e.limit, seed: UInt64(e.seed ?? 0))
             if let t = e.maxTokens { eval.maxNewTokens = t }
+            if let w = e.batch { eval.batchSize = w }
+            if e.fp32 { eval.weights = WeightPrecision.fp32.rawValue }
             if try TaskCatalog.spec(e.task).kind == .multipleChoice { eval.primaryRule = ChoiceRule.acc.rawValue }
             spec.thenEval = eval
         }

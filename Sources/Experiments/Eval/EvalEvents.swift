@@ -99,4 +99,19 @@ public struct EvalTotals: Equatable, Sendable {
     public var correct: [String: Int]
     public var wallSeconds: Double
     public var tokensGenerated: Int
+    /// What the generation held in memory (nil for runs that do not generate).
+    public var memory: EvalMemory? = nil
+}
+
+/// The two known parts of an evaluation's memory; peak RSS minus these is "the rest".
+public struct EvalMemory: Equatable, Sendable {
+    /// Weights referenced by the model (quantized blocks, or the fp32 arena).
+    public var weightBytes: Int
+    /// The most keys and values held at once.
+    public var kvCachePeakBytes: Int
+
+    public init(weightBytes: Int, kvCachePeakBytes: Int) {
+        self.weightBytes = weightBytes
+        self.kvCachePeakBytes = kvCachePeakBytes
+    }
 }

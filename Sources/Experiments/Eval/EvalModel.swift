@@ -14,9 +14,9 @@ public struct EvalModel: @unchecked Sendable {
         self.info = info
     }
 
-    /// Loads the spec's GGUF file (dequantized to fp32 once).
+    /// Loads the spec's model; a GGUF's matrices stay in their quantized blocks.
     public static func load(_ spec: ExperimentSpec) throws -> EvalModel {
-        let loaded = try LoadedModel(path: spec.modelPath)
+        let loaded = try LoadedModel(path: spec.modelPath, precision: spec.precision)
         let config = loaded.config
         return EvalModel(transformer: loaded.transformer, tokenizer: loaded.tokenizer,
                          chatTemplate: loaded.chatTemplate,
@@ -25,7 +25,8 @@ public struct EvalModel: @unchecked Sendable {
     }
 
     /// Recorded with every run (bump when generation or scoring changes outputs).
-    public static let engineVersion = "ftlab-engine 0.1"
+    /// 0.2: products on the quantized blocks, continuous batching.
+    public static let engineVersion = "ftlab-engine 0.2"
 
     /// Token ids that end a row: EOS and the end-of-turn markers the vocabulary has.
     var stopTokenIDs: Set<Int32> { tokenizer.generationStopIDs }

@@ -1,8 +1,8 @@
 import Engine
 
-/// The prompts of a run, tokenized, and the batches they run in. Planned over *every* selected
-/// example — not only the pending ones — so a resumed run puts each example in the same batch,
-/// with the same neighbours and padding, as an uninterrupted run: identical outputs.
+/// The prompts of a run, tokenized, in dataset order, and the prefix they share. Planned over
+/// *every* selected example — not only the pending ones — so a resumed run shares the same prefix
+/// as an uninterrupted run.
 struct EvalPlan {
     struct Item {
         let example: Example
@@ -11,8 +11,6 @@ struct EvalPlan {
     }
 
     let items: [Item]
-    /// Positions into `items`, shortest prompts first, chunked by the spec's batch size.
-    let batches: [[Int]]
     /// Tokens every prompt starts with; prefilled once when long enough to be worth it.
     let sharedPrefix: [Int32]
 
@@ -43,10 +41,6 @@ struct EvalPlan {
             items.append(Item(example: example, prompt: text, tokens: tokens))
         }
         self.items = items
-        // Stable sort by length (ties keep dataset order) so batches pad little.
-        let order = items.indices.sorted { (items[$0].tokens.count, $0) < (items[$1].tokens.count, $1) }
-        let size = max(1, spec.batchSize)
-        batches = stride(from: 0, to: order.count, by: size).map { Array(order[$0..<min($0 + size, order.count)]) }
         // The common token prefix of the actual tokenizations (not the tokenized shot text,
         // whose last tokens can merge differently), kept one short of the shortest prompt so
         // every row still has a suffix to prefill.

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Everything that determines an evaluation's outputs. Stored verbatim as a run's `spec_json`,
@@ -21,11 +22,19 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     public var maxNewTokens: Int
     /// The rule `correct`/`extracted`/accuracy use (every rule is stored anyway).
     public var primaryRule: String
+    /// Rows decoded at once (the continuous-batching width).
     public var batchSize: Int
+    /// "fp32" to run on dequantized fp32 weights (the reference path); nil — the default, and
+    /// absent from the JSON so older specs hash the same — runs on the GGUF's quantized blocks.
+    public var weights: String?
+
+    /// Width `eval` uses when the statement gives none: the best end-to-end width `ftlab bench`
+    /// measured on the 2-core reference machine for the study's models.
+    public static let defaultBatchSize = 16
 
     public init(model: String, modelPath: String? = nil, task: String, split: String? = nil, shots: Int = 0,
                 fixed: Bool = false, chat: Bool = false, limit: Int? = nil, seed: UInt64 = 0,
-                maxNewTokens: Int = 256, primaryRule: ExtractionRule = .flexible, batchSize: Int = 8) {
+                maxNewTokens: Int = 256, primaryRule: ExtractionRule = .flexible, batchSize: Int = ExperimentSpec.defaultBatchSize) {
         self.model = model
         self.modelPath = modelPath ?? ExperimentSpec.resolveModelPath(model)
         self.task = task
@@ -39,6 +48,8 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         self.primaryRule = primaryRule.rawValue
         self.batchSize = batchSize
     }
+
+    public var precision: WeightPrecision { weights == "fp32" ? .fp32 : .quantized }
 
     public var promptFormat: PromptFormat { chat ? .chat : .questionAnswer }
     public var rule: ExtractionRule { ExtractionRule(rawValue: primaryRule) ?? .flexible }

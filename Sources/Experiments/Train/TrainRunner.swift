@@ -45,7 +45,7 @@ public final class TrainRunner {
         if let model {
             self.model = model
         } else {
-            let loaded = try LoadedModel(path: spec.modelPath)
+            let loaded = try LoadedModel(path: spec.modelPath, precision: .fp32)
             self.loaded = loaded
             self.model = Self.evalModel(loaded, spec: spec)
         }
