@@ -11,13 +11,15 @@
 //    into scratch once per row block and reused by a 4-row × 3-feature register-blocked
 //    micro-kernel (12 accumulators); partial accumulators live in scratch between k slices.
 // The constants below were measured on a Zen 5 core (AVX2 kernels): the fused path beats the
-// panel up to about 8–12 rows even though it decodes the weights once per 4 rows, because the
-// panel's fill does not overlap its FMAs; NF1 = 8 features side by side for one row keeps
-// enough cache lines in flight to stream weights from DRAM.
+// panel up to 8 rows (12 for Q4_0/Q4_1/Q8_0) even though it decodes the weights once per 4 rows,
+// because decoding overlaps the FMAs there while the panel's fill does not; NF1 = 8 features
+// side by side for one row, plus explicit prefetch, keep enough cache lines in flight to stream
+// weights from DRAM.
 #include "ftq_internal.h"
 
+// Tuning constants (each can be overridden with -D for experiments).
 #ifndef FUSED_MAX_ROWS
-#define FUSED_MAX_ROWS 8  // up to this many x rows: the fused path
+#define FUSED_MAX_ROWS 8  // up to this many x rows: the fused path (+4 for some types)
 #endif
 #ifndef FUSED_FEATURE_BLOCK
 #define FUSED_FEATURE_BLOCK 24  // a multiple of every NF below
@@ -26,7 +28,7 @@
 #define NF1 8    // features side by side when there is one x row
 #endif
 #ifndef NF2
-#define NF2 4
+#define NF2 4    // … with 2, 3, 4 rows: NR × NF ≤ 9 accumulators leave room for decoding
 #endif
 #ifndef NF3
 #define NF3 3
@@ -34,8 +36,8 @@
 #ifndef NF4
 #define NF4 2
 #endif
-#ifndef FPF
-#define FPF 1
+#ifndef FBAR
+#define FBAR -1  // -1: per type (fused_barrier)
 #endif
 #ifndef KC
 #define KC 512  // target k slice; slices are balanced and at most KC_MAX long
@@ -70,6 +72,20 @@ FTQ_INLINE void store_result(float *out, float dot, int accumulate) {
 // ---------------------------------------------------------------------------------------------
 // Fused decode: NR x rows × NF features, all of k, weights decoded in registers.
 
+// Whether to end each feature's work in fused_tile with a compiler barrier. Without it clang
+// schedules the next features' decoding early, and for the 4-bit decoders (many temporaries)
+// that spills the accumulators; with it, decoders that did not spill lose overlap. Chosen per
+// type and row count from measurements (clang 21, Zen 5): the barrier gave +15–45 % for Q4_0 and
+// Q4_1 with 2–8 rows and for Q4_K/Q5_K with 2 or 4 rows, and −10–40 % for Q8_0.
+FTQ_INLINE int fused_barrier(int type, int NR) {
+    if (FBAR >= 0) return FBAR;  // forced, for experiments
+    switch (type) {
+    case FTQ_Q4_0: case FTQ_Q4_1: return 1;
+    case FTQ_Q4_K: case FTQ_Q5_K: return NR == 2 || NR == 4;
+    default: return 0;
+    }
+}
+
 FTQ_INLINE void fused_tile(int type, int NR, int NF, const uint8_t *w, size_t row_bytes, int64_t k,
                            const float *x, int64_t ldx, int64_t j, float *y, int64_t ldy, int accumulate) {
     __m256 acc[4][8];  // NR ≤ 4, NF ≤ 8
@@ -91,8 +107,7 @@ FTQ_INLINE void fused_tile(int type, int NR, int NF, const uint8_t *w, size_t ro
     __m256 wv[4];
 #pragma clang loop unroll(disable)  // unrolling would only add register pressure (spills)
     for (int64_t c = 0; c < chunks; c++) {
-        if (FPF)
-            for (int t = 0; t < pf_lines; t++) _mm_prefetch(pf + 64 * t, _MM_HINT_T0);
+        for (int t = 0; t < pf_lines; t++) _mm_prefetch(pf + 64 * t, _MM_HINT_T0);
         pf += NF * chunk_bytes;
         for (int f = 0; f < NF; f++) {
             decode32(type, wr[f], c, wv);
@@ -106,6 +121,7 @@ FTQ_INLINE void fused_tile(int type, int NR, int NF, const uint8_t *w, size_t ro
                 for (int i = 0; i < 4; i++)
                     acc[r][f] = _mm256_fmadd_ps(_mm256_loadu_ps(xp + 8 * i), wv[i], acc[r][f]);
             }
+            if (fused_barrier(type, NR)) __asm__ volatile("" ::: "memory");
         }
     }
     const int64_t rem = k - 32 * chunks;
@@ -124,7 +140,7 @@ FTQ_INLINE void fused_tile(int type, int NR, int NF, const uint8_t *w, size_t ro
         for (int f = 0; f < NF; f++) store_result(y + r * ldy + j + f, reduce8(acc[r][f]), accumulate);
 }
 
-// Features side by side per row count: enough independent chains, ≤ 12 accumulators.
+// Features side by side per row count (NF1 … NF4): enough independent FMA chains, ≤ 9 accumulators.
 FTQ_INLINE void fused_rows(int type, int NR, const uint8_t *w, size_t row_bytes, int64_t k,
                            const float *x, int64_t ldx, int64_t j0, int64_t j1, float *y, int64_t ldy,
                            int accumulate) {
@@ -277,7 +293,10 @@ FTQ_INLINE void paneled(int type, const uint8_t *w, size_t row_bytes, int64_t k,
 FTQ_INLINE void matmul_typed(int type, const void *w, size_t row_bytes, int64_t k, const float *x, int64_t ldx,
                              int64_t rows, int64_t j0, int64_t j1, float *y, int64_t ldy, int accumulate,
                              float *scratch) {
-    if (rows <= FUSED_MAX_ROWS)
+    // Q4_0/Q4_1/Q8_0 decode cheaply enough for the fused path to stay ahead up to 12 rows.
+    const int64_t fused_max = type == FTQ_Q4_0 || type == FTQ_Q4_1 || type == FTQ_Q8_0 ? FUSED_MAX_ROWS + 4
+                                                                                      : FUSED_MAX_ROWS;
+    if (rows <= fused_max)
         fused(type, (const uint8_t *)w, row_bytes, k, x, ldx, rows, j0, j1, y, ldy, accumulate);
     else
         paneled(type, (const uint8_t *)w, row_bytes, k, x, ldx, rows, j0, j1, y, ldy, accumulate, scratch);
