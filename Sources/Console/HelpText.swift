@@ -100,7 +100,7 @@ enum HelpText {
         chat       through the model's chat template, shots as earlier turns
         limit N    the first N examples          seed S  few-shot draw (default 0)
         max-tokens T  generated tokens per answer (default 256)
-        batch W    rows decoded at once (default 16); a finished row takes the next question at
+        batch W    rows decoded at once (default 32); a finished row takes the next question at
                    once (continuous batching); outputs do not depend on W
         fp32       run on fp32 weights (the reference path) instead of the GGUF's quantized blocks
       Generation tasks store strict (#### N), flexible (last number) and numeric scores;

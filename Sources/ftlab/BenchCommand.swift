@@ -59,6 +59,9 @@ struct BenchCommand: ParsableCommand {
                              key, e.questions, e.width, e.wallSeconds, e.generatedTokens, e.tokensPerSecond, e.accuracy,
                              Double(e.peakRSSBytes ?? 0) / 1e6, Double(e.weightBytes) / 1e6, Double(e.kvCachePeakBytes) / 1e6,
                              Double(e.otherBytes ?? 0) / 1e6))
+                let phases = e.profile.sorted { $0.value > $1.value }.prefix(6)
+                    .map { String(format: "%@ %.0f%%", $0.key, 100 * $0.value) }.joined(separator: ", ")
+                print(String(format: "%@ eval: %.0f%% of the wall in forward passes (%@)", key, 100 * e.forwardShareOfWall, phases))
             }
         }
         var training: [TrainingMeasurement] = []

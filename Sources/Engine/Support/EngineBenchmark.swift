@@ -87,6 +87,9 @@ public enum EngineBenchmark {
         return profileShares()
     }
 
+    /// Seconds the last `profile` spent inside forward passes (all phases).
+    public static func profiledSeconds() -> Double { ForwardProfile.seconds.reduce(0, +) }
+
     private static func profileShares() -> [String: Double] {
         let total = ForwardProfile.seconds.reduce(0, +)
         var shares: [String: Double] = [:]

@@ -18,6 +18,9 @@ public struct EvalBenchmarkResult: Codable, Sendable {
     public var kvCachePeakBytes: Int
     /// Peak RSS minus weights and KV cache: activations, logits, tokenizer, dataset, runtime.
     public var otherBytes: Int?
+    /// Share of the wall time spent inside forward passes, and each phase's share of that time.
+    public var forwardShareOfWall: Double
+    public var profile: [String: Double]
 }
 
 public enum EvalBenchmark {
@@ -29,7 +32,9 @@ public enum EvalBenchmark {
         let spec = ExperimentSpec(model: modelKey, modelPath: modelPath, task: "gsm8k", limit: questions, batchSize: width)
         let runner = try EvalRunner.make(spec: spec, dataDirectory: dataDirectory)
         let sink = CountingSink()
-        let totals = runner.run(sink: sink)
+        var totals = EvalTotals(n: 0, correct: [:], wallSeconds: 0, tokensGenerated: 0)
+        let profile = EngineBenchmark.profile { totals = runner.run(sink: sink) }
+        let forward = EngineBenchmark.profiledSeconds()
         if let failure = sink.failure { throw EvalError.invalid("bench evaluation failed: \(failure)") }
         let memory = totals.memory ?? EvalMemory(weightBytes: 0, kvCachePeakBytes: 0)
         let rss = EngineBenchmark.peakRSSBytes()
@@ -39,7 +44,8 @@ public enum EvalBenchmark {
             tokensPerSecond: totals.wallSeconds > 0 ? Double(totals.tokensGenerated) / totals.wallSeconds : 0,
             accuracy: totals.n > 0 ? Double(totals.correct[ExtractionRule.flexible.rawValue] ?? 0) / Double(totals.n) : 0,
             peakRSSBytes: rss, weightBytes: memory.weightBytes, kvCachePeakBytes: memory.kvCachePeakBytes,
-            otherBytes: rss.map { max(0, $0 - memory.weightBytes - memory.kvCachePeakBytes) })
+            otherBytes: rss.map { max(0, $0 - memory.weightBytes - memory.kvCachePeakBytes) },
+            forwardShareOfWall: totals.wallSeconds > 0 ? forward / totals.wallSeconds : 0, profile: profile)
     }
 
     /// Keeps nothing but a failure message.

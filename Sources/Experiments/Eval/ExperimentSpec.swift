@@ -30,7 +30,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
 
     /// Width `eval` uses when the statement gives none: the best end-to-end width `ftlab bench`
     /// measured on the 2-core reference machine for the study's models.
-    public static let defaultBatchSize = 16
+    public static let defaultBatchSize = 32
 
     public init(model: String, modelPath: String? = nil, task: String, split: String? = nil, shots: Int = 0,
                 fixed: Bool = false, chat: Bool = false, limit: Int? = nil, seed: UInt64 = 0,
