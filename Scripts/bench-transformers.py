@@ -8,7 +8,7 @@ test questions. Prints wall seconds, generated tokens and tokens/s. A measuremen
 itself never runs Python.
 
 usage: Scripts/bench-transformers.py MODEL.gguf [--questions 64] [--batch 16] [--data ../shared/data]
-needs: pip install torch transformers gguf (CPU is enough)
+needs: pip install torch transformers gguf accelerate (CPU is enough)
 """
 import argparse, json, os, time
 
@@ -30,7 +30,7 @@ tokenizer = AutoTokenizer.from_pretrained(directory, gguf_file=name)
 tokenizer.padding_side = "left"
 if tokenizer.pad_token is None:
     tokenizer.pad_token = tokenizer.eos_token
-model = AutoModelForCausalLM.from_pretrained(directory, gguf_file=name, torch_dtype=torch.float32)
+model = AutoModelForCausalLM.from_pretrained(directory, gguf_file=name, dtype=torch.float32)
 model.eval()
 
 with open(os.path.join(args.data, "gsm8k", "test.jsonl")) as f:
