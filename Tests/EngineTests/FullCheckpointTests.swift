@@ -108,7 +108,7 @@ final class FullCheckpointRealModelTests: XCTestCase {
         let before: [Float]
         var start = Date()
         do {
-            let model = try LoadedModel(path: path)
+            let model = try LoadedModel(path: path, precision: .fp32)
             var rng = SplitMix64(seed: 3)
             for name in HuggingFaceNames.ggufTensorNames(for: model.config) {
                 let t = try XCTUnwrap(model.transformer.weights.tensor(named: name))

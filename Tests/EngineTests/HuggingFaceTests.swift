@@ -226,7 +226,7 @@ final class HuggingFaceRealModelTests: XCTestCase {
         // GGUF side: logits and tokens, then free the model before loading the copy.
         var start = Date()
         let (ggufLogits, ggufIDs, ggufConfig, ggufTemplate, ggufSpecials): ([Float], [Int32], ModelConfig, ChatTemplate?, [Int32?]) = try {
-            let gguf = try LoadedModel(path: path)
+            let gguf = try LoadedModel(path: path, precision: .fp32)
             let summary = try HuggingFaceExport.write(gguf: XCTUnwrap(gguf.file), to: dir)
             XCTAssertEqual(summary.config, gguf.config)
             return (gguf.transformer.logits(tokens: reference.promptTokenIDs),

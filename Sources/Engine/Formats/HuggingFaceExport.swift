@@ -55,6 +55,9 @@ public enum HuggingFaceExport {
     @discardableResult
     public static func write(transformer: Transformer, tokenizerFrom tokenizer: TokenizerSource, to directory: URL,
                              extra: ((URL) throws -> Void)? = nil) throws -> Summary {
+        guard transformer.precision == .fp32 else {
+            throw TransformerError.invalidInput("exporting needs fp32 weights; load the model with precision .fp32")
+        }
         let weights = transformer.weights
         var summary: Summary?
         try AtomicDirectory.write(directory) { staging in
