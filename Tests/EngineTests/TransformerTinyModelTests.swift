@@ -71,6 +71,14 @@ final class TransformerTinyModelTests: XCTestCase {
             chunked.resetRow(0)
             XCTAssertEqual(chunked.heldBytes, 0, "a reset row gives its pages back")
             XCTAssertEqual(chunked.lengths[0], 0)
+            // A cache with a shared prefix: reset forgets the prefix too, so rows start empty.
+            let prefix = PrefixCache(model: model, tokens: Array(tokens.prefix(5)))
+            let shared = model.makeCache(rows: 2, capacity: 20)
+            shared.attachPrefix(prefix.cache, count: 5)
+            model.forward([[1, 2], [3]], cache: shared)
+            shared.reset()
+            XCTAssertEqual(shared.lengths, [0, 0], "\(family): reset forgets the prefix")
+            XCTAssertEqual(shared.heldBytes, 0)
         }
     }
 

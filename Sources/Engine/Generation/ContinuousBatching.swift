@@ -5,9 +5,10 @@
 ///
 /// An example's tokens do not depend on its neighbours, its slot, or the order of the prompts:
 /// every product of the forward pass has a fixed per-row summation order (QuantKernels), a prompt
-/// is always prefilled as one segment (`admit` keeps a step's tokens within one chunk), and a
-/// refilled slot starts from an empty row. (This holds on quantized weights; fp32 weights go
-/// through OpenBLAS, whose kernels vary with the row count.)
+/// is always prefilled as one segment (a step admits a prompt only if it fits the step's chunk
+/// whole), and a refilled slot starts from an empty row. (This holds whenever
+/// `Transformer.orderedProducts` is true — always for quantized weights; fp32 weights through
+/// OpenBLAS vary with the row count.)
 public struct ContinuousBatch {
     /// A finished example: its index in `prompts` and its generated ids (stop token excluded).
     public typealias Finished = (_ index: Int, _ generated: [Int32]) -> Void
@@ -27,9 +28,9 @@ public struct ContinuousBatch {
     /// prefix is given; a prompt may then be empty), calling `finished` as each one ends, in the
     /// order they end. `stopCondition(index, generatedSoFar)` is asked after each token (that token
     /// is kept). `shouldStop` is polled before every step; when it says stop, rows in flight are
-    /// dropped and the outcome says so (their examples were not reported).
+    /// dropped and the outcome says so (their examples were not reported). `chunkTokens` bounds
+    /// the tokens of one forward pass (tests lower it).
     @discardableResult
-    /// `chunkTokens` bounds the tokens of one forward pass (tests lower it).
     public func run(model: Transformer, prompts: [[Int32]], prefix: PrefixCache? = nil,
                     stopCondition: (Int, [Int32]) -> Bool = { _, _ in false },
                     shouldStop: () -> Bool = { false }, chunkTokens: Int? = nil, finished: Finished) -> Outcome {
@@ -71,6 +72,13 @@ public struct ContinuousBatch {
             active -= 1
         }
         for slot in 0..<rows { outputs[slot].reserveCapacity(maxNewTokens) }
+        /// Gives the next pending example the free `slot`; returns its index.
+        func start(_ slot: Int) -> Int {
+            slotExample[slot] = pending
+            active += 1
+            pending += 1
+            return pending - 1
+        }
 
         var steps = 0
         func outcome(_ completed: Bool) -> Outcome {
@@ -87,32 +95,25 @@ public struct ContinuousBatch {
             var budget = chunk - entries
             // Refill free slots, as long as each new prompt fits the step's chunk whole.
             for slot in 0..<rows where slotExample[slot] < 0 && pending < prompts.count {
-                let example = pending, n = prompts[example].count
+                let n = prompts[pending].count
                 if n == 0, let prefix {
                     // An empty suffix continues from the prefix's own logits.
-                    slotExample[slot] = example
-                    active += 1
-                    pending += 1
+                    _ = start(slot)
                     take(slot, Int32(VectorOps.argmax(prefix.logits, model.config.vocabSize)))
                     continue
                 }
                 if n > chunk - rows {
                     // Too long to share a step: prefilled alone now, in its own forward pass (so
                     // chunked the same way whatever else is running).
-                    slotExample[slot] = example
-                    active += 1
-                    pending += 1
+                    let example = start(slot)
                     let logits = model.run(entries: 1, cache: cache, row: { _ in slot }, count: { _ in n },
                                            token: { _, j in prompts[example][j] })
                     take(slot, logits.argmax(0))
                     continue
                 }
                 if n > budget { break }
-                slotExample[slot] = example
-                active += 1
-                pending += 1
                 entrySlot[entries] = slot
-                entryPrompt[entries] = example
+                entryPrompt[entries] = start(slot)
                 entries += 1
                 budget -= n
             }

@@ -58,9 +58,9 @@ public final class KVCache: @unchecked Sendable {
 
     /// Forgets every row's tokens and any attached prefix (the pages go back to the pool).
     public func reset() {
-        for r in 0..<rows { resetRow(r) }
         prefix = nil
         prefixLength = 0
+        for r in 0..<rows { resetRow(r) }
     }
 
     /// Empties one row, which may then be prefilled again (after an attached prefix, if any).
