@@ -6,6 +6,8 @@
 
 int ftq_type_supported(int type) { return ftq_block_elems(type) != 0; }
 
+int64_t ftq_block_elements(int type) { return ftq_block_elems(type); }
+
 size_t ftq_row_bytes(int type, int64_t k) {
     const int64_t be = ftq_block_elems(type);
     if (be == 0 || k < 0 || k % be != 0) return 0;

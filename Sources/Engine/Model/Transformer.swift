@@ -29,6 +29,9 @@ public final class Transformer: @unchecked Sendable {
         }
     }
 
+    /// The fp32 arena, if the model has one (training reads it without the misuse check).
+    var fp32Arena: TransformerWeights? { fp32Weights }
+
     /// Bytes of weights held in memory (quantized blocks, or the fp32 arena).
     public var weightBytes: Int { inference.residentBytes }
 

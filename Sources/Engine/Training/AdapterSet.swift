@@ -95,18 +95,30 @@ public final class AdapterSet {
     /// gives the frozen [out, in] weight of a projection in engine row order. Each adapter draws
     /// from its own stream of `seed`, so adding a target does not change the others.
     public func initialize(seed: UInt64, baseWeight: (Int, Projection) -> UnsafePointer<Float>) {
+        initialize(seed: seed, rowSquaredNorms: { layer, p in
+            let w = baseWeight(layer, p)
+            let (inF, outF) = p.shape(self.model)
+            return (0..<outF).map { r in
+                var s: Double = 0
+                for c in 0..<inF { let x = Double(w[r * inF + c]); s += x * x }
+                return s
+            }
+        })
+    }
+
+    /// The same, with DoRA's magnitudes from the base rows' squared norms (Σ w² in Double, in
+    /// column order) — what a quantized base provides without an fp32 copy
+    /// (`Transformer.baseRowSquaredNorms`).
+    public func initialize(seed: UInt64, rowSquaredNorms: (Int, Projection) -> [Double]) {
         for ad in adapters {
             var rng = SplitMix64(seed: seed, stream: UInt64(Self.key(ad.layer, ad.projection)))
             let bound = 1 / Float(ad.inFeatures).squareRoot()
             for j in 0..<ad.a.count { ad.a[j] = Float(rng.nextDouble() * 2 - 1) * bound }
             ad.b.update(repeating: 0)
             if let m = ad.magnitude {
-                let w = baseWeight(ad.layer, ad.projection)
-                for r in 0..<ad.outFeatures {
-                    var s: Double = 0
-                    for c in 0..<ad.inFeatures { let x = Double(w[r * ad.inFeatures + c]); s += x * x }
-                    m[r] = Float(s.squareRoot())
-                }
+                let norms = rowSquaredNorms(ad.layer, ad.projection)
+                precondition(norms.count == ad.outFeatures, "row norms of \(ad.peftPrefix): \(norms.count) rows")
+                for r in 0..<ad.outFeatures { m[r] = Float(norms[r].squareRoot()) }
             }
         }
         grads.update(repeating: 0)

@@ -5,6 +5,12 @@ extension Transformer {
         UnsafePointer(weights.layers[layer].rows(projection, config))
     }
 
+    /// Σ w² per row of one projection's frozen weight (Double, column order), read from the weights
+    /// as stored — quantized blocks included (for `AdapterSet.initialize(seed:rowSquaredNorms:)`).
+    public func baseRowSquaredNorms(layer: Int, _ projection: Projection) -> [Double] {
+        inference.layers[layer].projection(projection, config).rowSquaredNorms()
+    }
+
     /// Folds the adapters into the weights, in place: LoRA W += s·B·A; DoRA W ← m/‖W + sBA‖_row ⊙
     /// (W + sBA). Biases are unchanged (neither method scales them).
     public func mergeAdapters(_ adapters: AdapterSet) {

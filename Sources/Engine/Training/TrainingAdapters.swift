@@ -79,13 +79,13 @@ extension TrainingGraph {
                 for j in 0..<ad.outFeatures { g[j] = m[j] * inv[j] }
                 continue
             }
-            Matmul.gemm(transB: true, m: ad.outFeatures, n: r, k: ad.inFeatures, st.weight, lda: ad.inFeatures,
-                        ad.a.baseAddress!, ldb: ad.inFeatures, beta: 0, into: wat, ldc: r)
+            // wat = A·W₀ᵀ [r, out], through the base weight as it is stored.
+            st.base.apply(ad.a.baseAddress!, rows: r, into: wat, scratch: productScratch)
             Matmul.gemmCall(false, true, r, r, ad.inFeatures, 1, ad.a.baseAddress!, ad.inFeatures,
                             ad.a.baseAddress!, ad.inFeatures, 0, gram, r)
             Parallel.forRanges(ad.outFeatures, costPerItem: r * r, TrainingDoraNorms(
-                weightNorm2: wn, wat: wat, gram: gram, b: ad.b.baseAddress!, m: m.baseAddress!, rank: r, scale: s,
-                invNorm: inv, g: g))
+                weightNorm2: wn, wat: wat, out: ad.outFeatures, gram: gram, b: ad.b.baseAddress!, m: m.baseAddress!,
+                rank: r, scale: s, invNorm: inv, g: g))
         }
     }
 }

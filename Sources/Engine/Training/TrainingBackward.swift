@@ -4,8 +4,13 @@ extension TrainingGraph {
     func backward() {
         let c = config, T = tokens, dim = c.dim
         if T == 0 { return }
-        for l in (0..<c.layers).reversed() { backwardLayer(l) }
-        if method == .full && !freezeEmbeddings, let g = grad(weights.embedding) {
+        for l in (0..<c.layers).reversed() {
+            // dproj is free until backwardLayer writes it: the recomputed output goes there
+            // (the next layer's input, already used by its backward pass, stays as it is).
+            if recomputesActivations { forwardLayer(l, out: dproj) }
+            backwardLayer(l)
+        }
+        if method == .full && !freezeEmbeddings, let e = weights?.embedding, let g = grad(e) {
             // Tokens repeat, so the scatter-add runs serially (T·dim adds, negligible).
             let scale = c.embeddingScale
             for t in 0..<T {
@@ -17,7 +22,9 @@ extension TrainingGraph {
 
     private func backwardLayer(_ l: Int) {
         let c = config, T = tokens, dim = c.dim, ffn = c.ffnDim, qkvDim = c.qkvDim, qDim = c.qDim
-        let w = weights.layers[l], s = saved[l]
+        let w = base.layers[l], s = saved[l]
+        /// Full fine-tuning's matrices, whose gradients sit at the same offsets in the gradient arena.
+        let full = method == .full ? weights?.layers[l] : nil
 
         // MLP block. Recompute its input norm and the activation instead of storing them.
         RMSNorm.rows(s.mid, xStride: dim, weight: w.ffnNorm, eps: c.normEps, into: normed, yStride: dim, rows: T, n: dim)
@@ -29,12 +36,12 @@ extension TrainingGraph {
                          weightGrad: grad(post))
             dyDown = UnsafePointer(dproj)
         }
-        fusedBackward(l, parts: downParts, x: hidden, ldx: ffn, inFeatures: ffn, weight: w.down,
+        fusedBackward(l, parts: downParts, x: hidden, ldx: ffn, inFeatures: ffn, weight: w.down, fullWeight: full?.down,
                       outFeatures: dim, dy: dyDown, ldy: dim, dxOut: dHidden)
         Parallel.forRanges(T, costPerItem: ffn * 16, TrainingGatedBackward(
             kind: c.activation, gateUp: s.gateUp, dHidden: dHidden, dGateUp: dGateUp, ffn: ffn))
         fusedBackward(l, parts: gateUpParts, x: normed, ldx: dim, inFeatures: dim,
-                      weight: w.gateUp, outFeatures: 2 * ffn, dy: dGateUp, ldy: 2 * ffn, dxOut: dh)
+                      weight: w.gateUp, fullWeight: full?.gateUp, outFeatures: 2 * ffn, dy: dGateUp, ldy: 2 * ffn, dxOut: dh)
         normBackward(x: s.mid, weight: w.ffnNorm, dy: dh, dx: dx, accumulate: true, rows: T, map: nil,
                      weightGrad: grad(w.ffnNorm))
 
@@ -46,15 +53,14 @@ extension TrainingGraph {
             dyO = UnsafePointer(dproj)
         }
         fusedBackward(l, parts: oParts, x: s.attn, ldx: qDim, inFeatures: qDim, weight: w.attnOutput,
-                      outFeatures: dim, dy: dyO, ldy: dim, dxOut: dAttn)
+                      fullWeight: full?.attnOutput, outFeatures: dim, dy: dyO, ldy: dim, dxOut: dAttn)
         dqkv.update(repeating: 0, count: T * qkvDim)
         Parallel.forEachWorker(TrainingAttentionBackward(layout: attentionLayout(l), qkv: s.qkv, dOut: dAttn, dqkv: dqkv))
         let (cos, sin) = ropeTables(l)
         let normGrads = method == .full && c.qkNorm
         Parallel.forEachWorker(TrainingPrepareQKVBackward(
             config: c, tokens: T, raw: s.raw.map { UnsafePointer($0) }, d: dqkv,
-            qNorm: w.qNorm.map { UnsafePointer($0) }, kNorm: w.kNorm.map { UnsafePointer($0) },
-            cos: cos, sin: sin, partials: normGrads ? partials : nil))
+            qNorm: w.qNorm, kNorm: w.kNorm, cos: cos, sin: sin, partials: normGrads ? partials : nil))
         if normGrads, let qn = w.qNorm, let kn = w.kNorm, let gq = grad(qn), let gk = grad(kn) {
             let hd = c.headDim
             for wk in 0..<Parallel.cores {
@@ -67,24 +73,24 @@ extension TrainingGraph {
         }
         RMSNorm.rows(s.x, xStride: dim, weight: w.attnNorm, eps: c.normEps, into: normed, yStride: dim, rows: T, n: dim)
         fusedBackward(l, parts: qkvParts,
-                      x: normed, ldx: dim, inFeatures: dim, weight: w.qkv, outFeatures: qkvDim,
+                      x: normed, ldx: dim, inFeatures: dim, weight: w.qkv, fullWeight: full?.qkv, outFeatures: qkvDim,
                       dy: dqkv, ldy: qkvDim, dxOut: dh)
         normBackward(x: s.x, weight: w.attnNorm, dy: dh, dx: dx, accumulate: true, rows: T, map: nil,
                      weightGrad: grad(w.attnNorm))
     }
 
     /// Backward of a stacked projection y = x·Wᵀ (+ adapters on its parts): the weight gradient
-    /// (full), dX = dY·W into `dxOut` (overwritten), and each adapter's gradients and input term.
-    /// `parts`: (projection, first output column, width).
+    /// (full: `fullWeight` is W in the fp32 arena), dX = dY·W into `dxOut` (overwritten), and each
+    /// adapter's gradients and input term. `parts`: (projection, first output column, width).
     func fusedBackward(_ l: Int, parts: [(Projection, Int, Int)], x: UnsafePointer<Float>, ldx: Int,
-                       inFeatures: Int, weight: UnsafeMutablePointer<Float>, outFeatures: Int,
-                       dy: UnsafePointer<Float>, ldy: Int, dxOut: UnsafeMutablePointer<Float>) {
+                       inFeatures: Int, weight: LinearWeight, fullWeight: UnsafeMutablePointer<Float>?,
+                       outFeatures: Int, dy: UnsafePointer<Float>, ldy: Int, dxOut: UnsafeMutablePointer<Float>) {
         let T = tokens
-        if method == .full, let gw = grad(weight) {
+        if let fullWeight, let gw = grad(fullWeight) {
             Matmul.gemm(transA: true, m: outFeatures, n: inFeatures, k: T, dy, lda: ldy, x, ldb: ldx,
                         beta: 1, into: gw, ldc: inFeatures)
         }
-        var base = dy, ldb = ldy
+        var dyBase = dy, ldb = ldy
         if method == .dora {
             // DoRA scales its rows of W by g = m/‖W + sBA‖ (a constant in backward): dY ⊙ g is what
             // B and A see and what the frozen base weight sees.
@@ -97,10 +103,10 @@ extension TrainingGraph {
                     for t in 0..<T { (dyFused + t * outFeatures + off).update(from: dy + t * ldy + off, count: width) }
                 }
             }
-            base = UnsafePointer(dyFused); ldb = outFeatures
+            dyBase = UnsafePointer(dyFused); ldb = outFeatures
         }
-        Matmul.gemm(m: T, n: inFeatures, k: outFeatures, base, lda: ldb, weight, ldb: inFeatures,
-                    beta: 0, into: dxOut, ldc: inFeatures)
+        weight.applyTransposed(dyBase, rows: T, dyStride: ldb, into: dxOut, dxStride: inFeatures, accumulate: false,
+                               scratch: transposeScratch)
         for (p, off, _) in parts {
             guard let st = state(l, p) else { continue }
             if method == .dora {

@@ -39,7 +39,7 @@ public enum TrainingBenchmark {
         var adapters: AdapterSet?
         if method != .full {
             let set = AdapterSet(config: AdapterConfig(method: method == .lora ? .lora : .dora), model: c)
-            set.initialize(seed: 1) { model.baseWeight(layer: $0, $1) }
+            set.initialize(seed: 1) { model.baseRowSquaredNorms(layer: $0, $1) }
             adapters = set
         }
         let graph = try TrainingGraph(transformer: model, method: method, adapters: adapters,

@@ -46,8 +46,8 @@ struct SavedLayer {
 /// Per-adapter state of a step.
 struct AdapterState {
     let adapter: Adapter
-    /// Frozen base weight rows of the projection [out, in].
-    let weight: UnsafePointer<Float>
+    /// The frozen base weight of the projection [out, in], as stored (fp32 or quantized blocks).
+    let base: LinearWeight
     /// Dropout key: layer·8 + projection index.
     let key: Int
     /// A·drop(x) per token [T, rank] (B's gradient needs it).
@@ -71,6 +71,21 @@ extension Projection {
         case .gate_proj: return 4
         case .up_proj: return 5
         case .down_proj: return 6
+        }
+    }
+}
+
+extension InferenceWeights.Layer {
+    /// One projection's [out, in] matrix inside the stacked products (a view).
+    func projection(_ p: Projection, _ c: ModelConfig) -> LinearWeight {
+        switch p {
+        case .q_proj: return qkv.slice(features: 0..<c.qDim)
+        case .k_proj: return qkv.slice(features: c.qDim..<(c.qDim + c.kvDim))
+        case .v_proj: return qkv.slice(features: (c.qDim + c.kvDim)..<c.qkvDim)
+        case .o_proj: return attnOutput
+        case .gate_proj: return gateUp.slice(features: 0..<c.ffnDim)
+        case .up_proj: return gateUp.slice(features: c.ffnDim..<(2 * c.ffnDim))
+        case .down_proj: return down
         }
     }
 }

@@ -15,12 +15,23 @@ public final class TrainingGraph {
     public let adapters: AdapterSet?
     public let maxTokens: Int
     public let freezeEmbeddings: Bool
+    /// Activation recomputation (gradient checkpointing): only each layer's input is kept from the
+    /// forward pass; the backward pass recomputes the layer's activations, one layer at a time,
+    /// into buffers shared by all layers. One more forward pass per step, a fraction of the memory.
+    public let recomputesActivations: Bool
 
     let config: ModelConfig
-    let weights: TransformerWeights
+    /// The weights the products read: the model's own (`Transformer.inference`): fp32 views, or
+    /// the GGUF's quantized blocks for LoRA/DoRA on a quantized frozen base.
+    let base: InferenceWeights
+    /// The fp32 arena: full fine-tuning's master weights, updated in place (nil on a quantized base).
+    let weights: TransformerWeights?
+    /// Scratch of the quantized (or ordered F32) products and of their transposed products.
+    let productScratch: QuantScratch?
+    let transposeScratch: TransposedProductScratch?
     /// Full fine-tuning: gradients in an arena with the weights' layout (nil otherwise).
     let gradArena: UnsafeMutableBufferPointer<Float>?
-    let pool = TrainingBufferPool()
+    let pool: TrainingBufferPool
     let saved: [SavedLayer]
     /// Residual stream after the last layer [T, dim].
     let finalX: UnsafeMutablePointer<Float>
@@ -66,8 +77,9 @@ public final class TrainingGraph {
     /// `adapters` must be non-nil for lora/dora (with the same method) and nil for full.
     /// `maxTokens`: the most tokens (summed over sequences) one call may carry.
     /// `freezeEmbeddings` (full only) leaves the embedding, and a tied head, untrained.
+    /// Full fine-tuning needs a model loaded with fp32 weights; LoRA and DoRA train on either.
     public init(transformer: Transformer, method: TrainingMethod, adapters: AdapterSet?,
-                maxTokens: Int, freezeEmbeddings: Bool = false) throws {
+                maxTokens: Int, freezeEmbeddings: Bool = false, recomputeActivations: Bool = false) throws {
         let c = transformer.config
         func fail(_ m: String) -> Error { TransformerError.invalidInput("TrainingGraph: \(m)") }
         guard maxTokens > 0 else { throw fail("maxTokens must be positive") }
@@ -86,11 +98,21 @@ public final class TrainingGraph {
         self.adapters = adapters
         self.maxTokens = maxTokens
         self.freezeEmbeddings = freezeEmbeddings
+        recomputesActivations = recomputeActivations
+        let pool = TrainingBufferPool()
+        self.pool = pool
         config = c
-        weights = transformer.weights
+        base = transformer.inference
+        weights = transformer.fp32Arena
+        productScratch = base.scratch
+        let quantized = base.output.isQuantized
+        transposeScratch = quantized ? TransposedProductScratch(maxInFeatures: max(c.dim, c.qDim, c.ffnDim)) : nil
         let T = maxTokens, dim = c.dim, ffn = c.ffnDim, qkvDim = c.qkvDim
 
         if method == .full {
+            guard let weights else {
+                throw fail("full fine-tuning updates fp32 weights; load the model with precision .fp32")
+            }
             let n = weights.arena.count
             let raw = UnsafeMutableRawPointer.allocate(byteCount: max(n, 16) * 4, alignment: 64)
             let g = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Float.self, capacity: max(n, 16)), count: n)
@@ -101,13 +123,25 @@ public final class TrainingGraph {
         }
 
         var layers: [SavedLayer] = []
-        for _ in 0..<c.layers {
-            layers.append(SavedLayer(
-                x: pool.floats(T * dim), raw: c.qkNorm ? pool.floats(T * qkvDim) : nil,
+        func layerBuffers(x: UnsafeMutablePointer<Float>) -> SavedLayer {
+            SavedLayer(
+                x: x, raw: c.qkNorm ? pool.floats(T * qkvDim) : nil,
                 qkv: pool.floats(T * qkvDim), attn: pool.floats(T * c.qDim), mid: pool.floats(T * dim),
                 gateUp: pool.floats(T * 2 * ffn),
                 projAttn: c.sandwichNorms ? pool.floats(T * dim) : nil,
-                projFfn: c.sandwichNorms ? pool.floats(T * dim) : nil))
+                projFfn: c.sandwichNorms ? pool.floats(T * dim) : nil)
+        }
+        if recomputeActivations {
+            // Every layer keeps its input; the rest is one set of buffers, refilled per layer.
+            let shared = layerBuffers(x: pool.floats(T * dim))
+            layers.append(shared)
+            for _ in 1..<c.layers {
+                layers.append(SavedLayer(x: pool.floats(T * dim), raw: shared.raw, qkv: shared.qkv, attn: shared.attn,
+                                         mid: shared.mid, gateUp: shared.gateUp, projAttn: shared.projAttn,
+                                         projFfn: shared.projFfn))
+            }
+        } else {
+            for _ in 0..<c.layers { layers.append(layerBuffers(x: pool.floats(T * dim))) }
         }
         saved = layers
         finalX = pool.floats(T * dim)
@@ -115,25 +149,32 @@ public final class TrainingGraph {
         var list: [AdapterState] = []
         var index = [Int](repeating: -1, count: c.layers * 7)
         if let set = adapters {
+            // u (and DoRA's z) live from a layer's forward to its backward: per adapter, or with
+            // recomputation one per projection kind, shared by the layers.
+            var sharedU: [Projection: UnsafeMutablePointer<Float>] = [:], sharedZ: [Projection: UnsafeMutablePointer<Float>] = [:]
+            func perStep(_ p: Projection, _ n: Int, _ shared: inout [Projection: UnsafeMutablePointer<Float>]) -> UnsafeMutablePointer<Float> {
+                guard recomputeActivations else { return pool.floats(n) }
+                if let b = shared[p] { return b }
+                let b = pool.floats(n)
+                shared[p] = b
+                return b
+            }
             for ad in set.adapters {
-                let w = UnsafePointer(transformer.weights.layers[ad.layer].rows(ad.projection, c))
+                let w = base.layers[ad.layer].projection(ad.projection, c)
                 var z: UnsafeMutablePointer<Float>? = nil, g: UnsafeMutablePointer<Float>? = nil
                 var inv: UnsafeMutablePointer<Float>? = nil, wn: UnsafeMutablePointer<Float>? = nil
                 if method == .dora {
-                    z = pool.floats(T * ad.outFeatures)
+                    z = perStep(ad.projection, T * ad.outFeatures, &sharedZ)
                     g = pool.floats(ad.outFeatures)
                     inv = pool.floats(ad.outFeatures)
                     let norms = pool.floats(ad.outFeatures)
-                    for j in 0..<ad.outFeatures {
-                        var s: Double = 0
-                        for k in 0..<ad.inFeatures { let v = Double(w[j * ad.inFeatures + k]); s += v * v }
-                        norms[j] = Float(s)
-                    }
+                    for (j, s) in w.rowSquaredNorms().enumerated() { norms[j] = Float(s) }
                     wn = norms
                 }
                 index[ad.layer * 7 + ad.projection.index] = list.count
-                list.append(AdapterState(adapter: ad, weight: w, key: ad.layer * 8 + ad.projection.index,
-                                         u: pool.floats(T * ad.rank), z: z, g: g, invNorm: inv, weightNorm2: wn))
+                list.append(AdapterState(adapter: ad, base: w, key: ad.layer * 8 + ad.projection.index,
+                                         u: perStep(ad.projection, T * ad.rank, &sharedU), z: z, g: g,
+                                         invNorm: inv, weightNorm2: wn))
             }
         }
         states = list
@@ -180,8 +221,9 @@ public final class TrainingGraph {
         attentionScratch = pool.floats(Parallel.cores * attentionScratchPerWorker)
         headIn = pool.floats(T * dim)
         dHeadIn = pool.floats(T * dim)
-        // Logits in chunks of ≤ 4 M floats (16 MB), at least one row.
-        logitsChunk = max(1, min(T, (4 << 20) / c.vocabSize))
+        // Logits in chunks of ≤ 4 M floats (16 MB), at least one row. A quantized head is
+        // dequantized once per chunk by the backward product, so it gets chunks four times larger.
+        logitsChunk = max(1, min(T, (quantized ? 16 << 20 : 4 << 20) / c.vocabSize))
         logitsBuf = pool.floats(logitsChunk * c.vocabSize)
         partials = pool.floats(Parallel.cores * max(dim, 2 * c.headDim))
         columnSums = pool.doubles(method == .dora ? maxOut : 0)
@@ -197,9 +239,9 @@ public final class TrainingGraph {
 
     /// The gradient of a weight (full fine-tuning): same offset in the gradient arena.
     @inline(__always)
-    func grad(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
-        guard let g = gradArena else { return nil }
-        return g.baseAddress! + (p - weights.arena.baseAddress!)
+    func grad(_ p: UnsafePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        guard let g = gradArena, let w = weights else { return nil }
+        return g.baseAddress! + (p - UnsafePointer(w.arena.baseAddress!))
     }
 
     @inline(__always)
@@ -210,7 +252,7 @@ public final class TrainingGraph {
 
     /// Memory this graph allocated: saved activations, scratch and (full) the gradient arena.
     /// The model's weights and any optimiser state come on top.
-    public var allocatedBytes: Int { pool.bytes + (gradArena?.count ?? 0) * 4 }
+    public var allocatedBytes: Int { pool.bytes + (gradArena?.count ?? 0) * 4 + (transposeScratch?.bytes ?? 0) }
 
     public func zeroGradients() {
         if let g = gradArena { g.update(repeating: 0) }
@@ -253,14 +295,13 @@ public final class TrainingGraph {
         let n = tokens, V = config.vocabSize, dim = config.dim
         for t in 0..<n { answerRows[t] = Int32(t) }
         Parallel.forRanges(n, costPerItem: dim, TrainingGatherNorm(
-            x: finalX, rows: answerRows, weight: weights.outputNorm, eps: config.normEps, out: headIn, dim: dim))
+            x: finalX, rows: answerRows, weight: base.outputNorm, eps: config.normEps, out: headIn, dim: dim))
         var out = [Float](repeating: 0, count: n * V)
         out.withUnsafeMutableBufferPointer { o in
             var a = 0
             while a < n {
                 let rows = min(logitsChunk, n - a)
-                Matmul.linear(headIn + a * dim, rows: rows, inFeatures: dim, weight: weights.output,
-                              outFeatures: V, into: o.baseAddress! + a * V)
+                base.output.apply(headIn + a * dim, rows: rows, into: o.baseAddress! + a * V, scratch: productScratch)
                 a += rows
             }
         }

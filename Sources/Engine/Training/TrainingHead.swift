@@ -9,20 +9,19 @@ extension TrainingGraph {
         if gradient { dx.update(repeating: 0, count: tokens * dim) }
         if A == 0 { return 0 }
         Parallel.forRanges(A, costPerItem: dim, TrainingGatherNorm(
-            x: finalX, rows: answerRows, weight: weights.outputNorm, eps: c.normEps, out: headIn, dim: dim))
-        let headGrad = trainsHead ? grad(weights.output) : nil
+            x: finalX, rows: answerRows, weight: base.outputNorm, eps: c.normEps, out: headIn, dim: dim))
+        let headGrad = trainsHead ? weights.flatMap { grad($0.output) } : nil
         var a = 0
         while a < A {
             let rows = min(logitsChunk, A - a)
-            Matmul.linear(headIn + a * dim, rows: rows, inFeatures: dim, weight: weights.output, outFeatures: V,
-                          into: logitsBuf)
+            base.output.apply(headIn + a * dim, rows: rows, into: logitsBuf, scratch: productScratch)
             Parallel.forRanges(rows, costPerItem: V * 4, TrainingCrossEntropy(
                 logits: logitsBuf, vocab: V, targets: answerTargets + a, losses: rowLoss + a,
                 scale: scale, gradient: gradient))
             if gradient {
                 // dh = dlogits·W_out; dW_out += dlogitsᵀ·h.
-                Matmul.gemm(m: rows, n: dim, k: V, logitsBuf, lda: V, weights.output, ldb: dim,
-                            beta: 0, into: dHeadIn + a * dim, ldc: dim)
+                base.output.applyTransposed(logitsBuf, rows: rows, into: dHeadIn + a * dim, accumulate: false,
+                                            scratch: transposeScratch)
                 if let g = headGrad {
                     Matmul.gemm(transA: true, m: V, n: dim, k: rows, logitsBuf, lda: V, headIn + a * dim, ldb: dim,
                                 beta: 1, into: g, ldc: dim)
@@ -33,8 +32,8 @@ extension TrainingGraph {
         var sum: Double = 0
         for i in 0..<A { sum += rowLoss[i] }
         if gradient {
-            normBackward(x: finalX, weight: weights.outputNorm, dy: dHeadIn, dx: dx, accumulate: false,
-                         rows: A, map: answerRows, weightGrad: grad(weights.outputNorm))
+            normBackward(x: finalX, weight: base.outputNorm, dy: dHeadIn, dx: dx, accumulate: false,
+                         rows: A, map: answerRows, weightGrad: grad(base.outputNorm))
         }
         return sum
     }

@@ -181,19 +181,19 @@ struct TrainingDoraMagnitudeGrad: RangeRegion {
 }
 
 /// DoRA's per-row norm ‖W + sBA‖_j without forming BA:
-/// ‖W_j‖² + 2s·B_j·(W Aᵀ)_j + s²·B_j (A Aᵀ) B_jᵀ; then g = m / norm.
+/// ‖W_j‖² + 2s·B_j·(W Aᵀ)_j + s²·B_j (A Aᵀ) B_jᵀ; then g = m / norm. `wat` is A·Wᵀ [rank, out].
 struct TrainingDoraNorms: RangeRegion {
-    let weightNorm2: UnsafePointer<Float>, wat: UnsafePointer<Float>, gram: UnsafePointer<Float>
+    let weightNorm2: UnsafePointer<Float>, wat: UnsafePointer<Float>, out: Int, gram: UnsafePointer<Float>
     let b: UnsafePointer<Float>, m: UnsafePointer<Float>, rank: Int, scale: Float
     let invNorm: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>
 
     func run(_ range: Range<Int>) {
         let r = rank, s = Double(scale)
         for j in range {
-            let bj = b + j * r, wj = wat + j * r
+            let bj = b + j * r
             var cross: Double = 0, quad: Double = 0
             for k in 0..<r {
-                cross += Double(bj[k]) * Double(wj[k])
+                cross += Double(bj[k]) * Double(wat[k * out + j])
                 var row: Double = 0
                 for l in 0..<r { row += Double(gram[k * r + l]) * Double(bj[l]) }
                 quad += Double(bj[k]) * row

@@ -5,7 +5,9 @@ extension TrainingGraph {
     /// are in the engine's layout: llama q/k rows permuted, gemma3 norms stored as 1 + w (the
     /// gradient is the same). LoRA/DoRA: the adapters' tensors.
     public var trainableTensors: [TrainableTensor] {
-        guard method == .full, let gradBase = gradArena?.baseAddress else { return adapters?.trainableTensors ?? [] }
+        guard method == .full, let gradBase = gradArena?.baseAddress, let weights else {
+            return adapters?.trainableTensors ?? []
+        }
         let c = config, base = weights.arena.baseAddress!
         var list: [TrainableTensor] = []
         func add(_ gguf: String, _ p: UnsafeMutablePointer<Float>, _ shape: [Int]) {

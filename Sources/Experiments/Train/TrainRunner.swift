@@ -60,7 +60,7 @@ public final class TrainRunner {
         if let config = spec.adapterConfig {
             let set = AdapterSet(config: config, model: self.model.transformer.config)
             let transformer = self.model.transformer
-            set.initialize(seed: spec.seed) { transformer.baseWeight(layer: $0, $1) }
+            set.initialize(seed: spec.seed) { transformer.baseRowSquaredNorms(layer: $0, $1) }
             adapters = set
         }
     }

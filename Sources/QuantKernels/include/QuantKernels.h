@@ -28,6 +28,11 @@ enum {
 /// 1 if `type` is one of the ids above.
 int ftq_type_supported(int type);
 
+/// Elements per block of `type` (1 for F32, F16, BF16; 32 or 256 for the quantized types); 0 if
+/// unsupported. A row's elements [i0, i1) with i0 a multiple of it start ftq_row_bytes(type, i0)
+/// bytes into the row and dequantize on their own.
+int64_t ftq_block_elements(int type);
+
 /// Bytes of one row of `k` elements of `type`; 0 if the type is unsupported or k is not a
 /// multiple of its block size.
 size_t ftq_row_bytes(int type, int64_t k);
