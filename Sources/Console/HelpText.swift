@@ -112,6 +112,11 @@ enum HelpText {
         schedule cosine|linear|constant (cosine)  epochs N (1) | steps N  batch N (8)  accum N (1)
         seq N (512 tokens; longer examples are truncated and counted)  limit N  seed S (0)
         clip X (max gradient norm, 1.0)  freeze-embeddings (full only)
+        fp32 (lora/dora: train on the fp32 base; default: the base stays in its quantized blocks)
+        recompute on|off (recompute each layer's activations in the backward pass; default: on
+                   only when stored activations would not fit the memory available)
+      The run's peak memory is estimated first and printed; a run that cannot fit the memory
+      available (MemAvailable, or `ftlab --memory 8G`) is refused before anything loads.
       Every step's loss, lr, gradient norm and tokens go to `steps`; checkpoints (PEFT layout
       for adapters) under $FTLAB_HOME/checkpoints/. Ctrl-C saves a checkpoint.
 

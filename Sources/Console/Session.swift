@@ -15,6 +15,8 @@ public final class Session {
     /// `eval`/`train` with the spec of a finished run reuse that run instead of running again
     /// (`ftlab demo` sets it; a researcher re-running on purpose gets a new run by default).
     public var reuseFinishedRuns = false
+    /// Memory a run may plan for (`--memory`, `.memory`); nil: $FTLAB_MEMORY, else MemAvailable.
+    public var memoryLimit: Int?
     var timer = false
     var quitRequested = false
 

@@ -3,7 +3,7 @@
 extension StatementParser {
     static let trainOptions = ["split", "r", "alpha", "dropout", "targets", "rslora", "lr", "wd", "warmup",
                                "schedule", "epochs", "steps", "batch", "accum", "seq", "limit", "seed", "clip",
-                               "freeze-embeddings"]
+                               "freeze-embeddings", "fp32", "recompute"]
     static let schedules = ["cosine", "linear", "constant"]
 
     mutating func parseTrain() throws -> TrainCommand {
@@ -63,6 +63,14 @@ extension StatementParser {
             case "limit": command.limit = try positiveInteger("limit")
             case "seed": command.seed = try nonNegativeInteger("seed")
             case "clip": command.clip = try positiveNumber("clip")
+            case "fp32": command.fp32 = true
+            case "recompute":
+                let token = current
+                guard case .word(let w) = token.kind, ["on", "off"].contains(w.lowercased()) else {
+                    throw error("recompute must be `on` or `off`, got \(token.described)", token)
+                }
+                advance()
+                command.recompute = w.lowercased() == "on"
             default: command.freezeEmbeddings = true
             }
         }
@@ -72,6 +80,9 @@ extension StatementParser {
         if command.method == .full {
             for option in ["r", "alpha", "dropout", "targets", "rslora"] {
                 if let token = seen[option] { throw error("`\(option)` applies to lora and dora, not full fine-tuning", token) }
+            }
+            if let token = seen["fp32"] {
+                throw error("`fp32` applies to lora and dora (full fine-tuning always trains fp32 weights)", token)
             }
         } else if let token = seen["freeze-embeddings"] {
             throw error("`freeze-embeddings` applies to full fine-tuning (lora and dora freeze every base weight)", token)

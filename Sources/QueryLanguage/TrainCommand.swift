@@ -27,6 +27,10 @@ public struct TrainCommand: Equatable, Sendable {
     public var seed: Int?
     public var clip: Double?
     public var freezeEmbeddings: Bool
+    /// LoRA/DoRA on the fp32 base instead of the GGUF's quantized blocks.
+    public var fp32 = false
+    /// Activation recomputation forced on or off (nil: the memory plan decides).
+    public var recompute: Bool?
     /// `then eval on TASK …`: the evaluation that follows, its `model` left empty (the trained one).
     public var thenEval: EvalCommand?
 

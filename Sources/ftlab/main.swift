@@ -32,6 +32,9 @@ struct DataOption: ParsableArguments {
     @Option(name: .long, help: "Dataset directory (default: $FTLAB_DATA, else ../shared/data).")
     var data: String?
 
+    @Option(name: .long, help: "Memory runs may plan for, e.g. 8G or 512M (default: $FTLAB_MEMORY, else MemAvailable); a run whose estimate exceeds it is refused before it loads.")
+    var memory: String?
+
     /// Opens the session every command runs in, with the data directory applied.
     func session(_ database: DatabaseOption) throws -> Session {
         let session: Session
@@ -39,6 +42,12 @@ struct DataOption: ParsableArguments {
             session = try Session(databasePath: database.path, output: StandardOutputSink(),
                                   errors: StandardOutputSink(.standardError))
             if let data { session.dataDirectory = try DataDirectory.resolve(explicit: data) }
+            if let memory {
+                guard let bytes = MemoryPlanner.parseSize(memory) else {
+                    throw ValidationError("--memory: expected a size such as 8G or 512M, got \(memory)")
+                }
+                session.memoryLimit = bytes
+            }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -17,6 +17,8 @@ final class EvalStoreSink: EvalSink {
     private var sharedPrefixTokens = 0
     /// Examples written by this session (to tell earlier sessions' rows apart).
     private var sessionIndices: Set<Int> = []
+    /// The run's memory plan, recorded with its measured peak RSS.
+    var memoryEstimate: MemoryEstimate?
 
     /// The training run this evaluation evaluates, and its method (nil: zero- or few-shot).
     private let parentRunID: Int64?
@@ -121,6 +123,10 @@ final class EvalStoreSink: EvalSink {
             if let rss = ProcessProbe.peakRSSBytes() {
                 metrics["other_peak_bytes"] = max(0, Int(rss) - memory.weightBytes - memory.kvCachePeakBytes)
             }
+        }
+        if let e = memoryEstimate {
+            metrics["memory_estimate_bytes"] = e.totalBytes
+            metrics["memory_estimate"] = e.summary
         }
         if let previous = resuming?.metricsJSON { metrics["previous_session"] = previous }
         let metricsJSON = String(decoding: try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys]), as: UTF8.self)

@@ -58,7 +58,11 @@ extension Session {
     }
 
     func execute(spec: ExperimentSpec, model: EvalModel? = nil, sink: EvalStoreSink, skipping: Set<Int>) throws {
+        // A tuned model is already in memory (its training planned for this evaluation). Otherwise
+        // a first check before the model loads, the printed one once the prompts are tokenized.
+        if model == nil { _ = try planEvaluation(spec, quiet: true) }
         let runner = try Evaluation.make(spec: spec, model: model, dataDirectory: dataDirectory)
+        if model == nil { sink.memoryEstimate = try planEvaluation(spec, prompts: runner.promptStatistics) }
         let summary = EvalSummaryCollector()
         let printer = EvalProgressPrinter(out: errors, tty: progressOnTerminal)
         try runInterruptibly(runID: { sink.runID }, failure: { summary.failure }, notStarted: "the run did not start",

@@ -20,8 +20,11 @@ extension Session {
                 return id
             }
         }
+        let estimate = try planTraining(spec)
         let sink = TrainStoreSink(store: store)
+        sink.memoryEstimate = estimate
         let runner = try TrainRunner(spec: spec, dataDirectory: dataDirectory)
+        runner.recomputeActivations = estimate.recompute
         try executeTraining(runner, sink: sink, resumeFrom: nil)
         guard let id = sink.runID else { throw ConsoleError("the training run was not recorded") }
         try evaluateAfterTraining(runner, trainRunID: id)
@@ -46,6 +49,8 @@ extension Session {
         }
         spec.rsLoRA = c.rsLoRA
         spec.freezeEmbeddings = c.freezeEmbeddings
+        if c.fp32 { spec.baseWeights = WeightPrecision.fp32.rawValue }
+        spec.recompute = c.recompute
         if let wd = c.weightDecay { spec.weightDecay = wd }
         if let w = c.warmup { spec.warmupSteps = w }
         if let s = c.schedule {
@@ -76,10 +81,14 @@ extension Session {
         guard let id = run.id else { return }
         let spec = try TrainSpec.fromJSON(run.specJSON)
         let checkpoint = try store.checkpoints(runID: id).max { $0.step < $1.step }
+        let estimate = try planTraining(spec)
         let runner = try TrainRunner(spec: spec, dataDirectory: dataDirectory)
+        runner.recomputeActivations = estimate.recompute
         // Steps after the checkpoint are redone (deterministically); their old rows go.
         try store.deleteTrainSteps(runID: id, after: checkpoint?.step ?? 0)
-        try executeTraining(runner, sink: TrainStoreSink(store: store, resuming: run), resumeFrom: checkpoint?.path)
+        let sink = TrainStoreSink(store: store, resuming: run)
+        sink.memoryEstimate = estimate
+        try executeTraining(runner, sink: sink, resumeFrom: checkpoint?.path)
         try evaluateAfterTraining(runner, trainRunID: id)
     }
 

@@ -17,6 +17,8 @@ final class TrainStoreSink: TrainSink {
     /// Steps are flushed at least this often (a killed process loses at most this many rows;
     /// the checkpoint it resumes from is never newer than the stored steps).
     private let flushEvery = 10
+    /// The run's memory plan, recorded with its measured peak RSS.
+    var memoryEstimate: MemoryEstimate?
 
     init(store: ResultsStore, resuming: RunRecord? = nil) {
         self.store = store
@@ -106,6 +108,11 @@ final class TrainStoreSink: TrainSink {
             "engine_version": EvalModel.engineVersion,
             "host": ProcessProbe.host,
         ]
+        if let e = memoryEstimate {
+            metrics["memory_estimate_bytes"] = e.totalBytes
+            metrics["memory_estimate"] = e.summary
+            metrics["recompute_activations"] = e.recompute
+        }
         if let m = mean(losses.prefix(10)) { metrics["loss_first10_mean"] = m }
         if let m = mean(losses.suffix(10)) { metrics["loss_last10_mean"] = m }
         if let s = start {

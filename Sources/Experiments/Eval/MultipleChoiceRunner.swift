@@ -3,11 +3,29 @@ import Engine
 /// What Console runs: a generation run (`EvalRunner`) or a log-likelihood one (`MultipleChoiceRunner`).
 public protocol EvaluationRunner: AnyObject {
     var spec: ExperimentSpec { get }
+    /// Examples to run, their mean prompt length and the mean length of their reference answers
+    /// (worked solution, else the answer) in tokens: what the memory plan sizes the KV cache by.
+    var promptStatistics: PromptStatistics? { get }
     @discardableResult
     func run(skipping: Set<Int>, sink: EvalSink, shouldStop: () -> Bool) -> EvalTotals
 }
 
-extension EvalRunner: EvaluationRunner {}
+extension EvalRunner: EvaluationRunner {
+    public var promptStatistics: PromptStatistics? {
+        let items = plan.items
+        guard !items.isEmpty else { return nil }
+        let answers = items.reduce(0) { $0 + model.tokenizer.encode($1.example.solution ?? $1.example.answer, addSpecialTokens: false).count }
+        return PromptStatistics(examples: items.count,
+                                meanPromptTokens: Double(items.reduce(0) { $0 + $1.tokens.count }) / Double(items.count),
+                                meanReferenceAnswerTokens: Double(answers) / Double(items.count))
+    }
+}
+
+public struct PromptStatistics: Sendable {
+    public var examples: Int
+    public var meanPromptTokens: Double
+    public var meanReferenceAnswerTokens: Double
+}
 
 public enum Evaluation {
     /// The runner the spec's task calls for.
@@ -32,6 +50,7 @@ public enum ChoiceRule: String, CaseIterable, Sendable {
 /// resumable the same way (`skipping` leaves stored examples out of their batches).
 public final class MultipleChoiceRunner: EvaluationRunner {
     public let spec: ExperimentSpec
+    public var promptStatistics: PromptStatistics? { nil }
     public let model: EvalModel
     public let dataset: Dataset
 

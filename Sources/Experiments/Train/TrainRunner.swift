@@ -31,6 +31,7 @@ public final class TrainRunner {
 
     public init(spec: TrainSpec, model: EvalModel? = nil, dataDirectory: String? = nil) throws {
         self.spec = spec
+        recomputeActivations = spec.recompute ?? false
         let task = try TaskCatalog.spec(spec.task)
         guard task.kind == .generation else {
             throw DatasetError.invalidArgument("\(task.name) is a multiple-choice task; training needs worked answers (gsm8k, orcamath, synthetic)")
@@ -45,7 +46,7 @@ public final class TrainRunner {
         if let model {
             self.model = model
         } else {
-            let loaded = try LoadedModel(path: spec.modelPath, precision: .fp32)
+            let loaded = try LoadedModel(path: spec.modelPath, precision: spec.basePrecision)
             self.loaded = loaded
             self.model = Self.evalModel(loaded, spec: spec)
         }
@@ -110,7 +111,8 @@ public final class TrainRunner {
             let transformer = model.transformer
             let graph = try TrainingGraph(transformer: transformer, method: spec.method, adapters: adapters,
                                           maxTokens: spec.batchSize * spec.maxSequenceLength,
-                                          freezeEmbeddings: spec.freezeEmbeddings)
+                                          freezeEmbeddings: spec.freezeEmbeddings,
+                                          recomputeActivations: recomputeActivations)
             let tensors = graph.trainableTensors
             let optimizer = AdamW(tensors: tensors, config: AdamWConfig(weightDecay: spec.weightDecay))
             let clipper = GradientClipper(tensors: tensors)
@@ -212,10 +214,20 @@ public final class TrainRunner {
         }
     }
 
+    /// Whether the graph recomputes activations: the spec's choice, else what the memory plan
+    /// decided (`TrainRunner.recomputeActivations` is set by whoever planned the run), else off.
+    public var recomputeActivations = false
+
     /// The tuned model for evaluation: LoRA/DoRA merged into the base weights (after this the
-    /// runner cannot train further), a full fine-tune as is.
+    /// runner cannot train further), a full fine-tune as is. Adapters trained on a quantized base
+    /// are merged into an fp32 copy of the base, loaded only now (training never held one).
     public func tunedModel() throws -> EvalModel {
         if let adapters, !merged {
+            if model.transformer.precision != .fp32 {
+                let loaded = try LoadedModel(path: spec.modelPath, precision: .fp32)
+                self.loaded = loaded
+                model = Self.evalModel(loaded, spec: spec)
+            }
             model.transformer.mergeAdapters(adapters)
             merged = true
         }

@@ -42,6 +42,17 @@ public struct TrainSpec: Codable, Equatable, Sendable {
     public var outputDirectory: String
     /// The evaluation that follows training (`then eval …`), run on the tuned model.
     public var thenEval: ExperimentSpec?
+    /// LoRA/DoRA: "fp32" trains on the dequantized base (the OpenBLAS reference path); nil keeps
+    /// the base in the GGUF's quantized blocks. Full fine-tuning always trains fp32 weights.
+    public var baseWeights: String?
+    /// Activation recomputation (gradient checkpointing): nil lets the memory estimate decide.
+    /// Not part of the run's identity: it changes memory and time, not one bit of the result.
+    public var recompute: Bool?
+
+    /// The precision the model is loaded with for training.
+    public var basePrecision: WeightPrecision {
+        method == .full || baseWeights == WeightPrecision.fp32.rawValue ? .fp32 : .quantized
+    }
 
     public init(model: String, modelPath: String? = nil, task: String, split: String? = nil,
                 method: TrainingMethod, rank: Int = 16, alpha: Float = 32, dropout: Float = 0.05,
@@ -91,6 +102,7 @@ public struct TrainSpec: Codable, Equatable, Sendable {
     public func identityHash() -> String {
         var s = self
         s.outputDirectory = ""
+        s.recompute = nil
         return SHA256.hex(s.json())
     }
 
