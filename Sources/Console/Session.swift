@@ -18,6 +18,8 @@ public final class Session {
     /// Memory a run may plan for (`--memory`, `.memory`); nil: $FTLAB_MEMORY, else MemAvailable.
     public var memoryLimit: Int?
     var timer = false
+    /// The statement being run, as typed (a sweep records it).
+    var currentStatement = ""
     var quitRequested = false
 
     let terminal: TextSink
@@ -70,6 +72,7 @@ public final class Session {
             // Pad with spaces so the parser's columns are the columns of the whole line.
             let offset = text.distance(from: text.startIndex, to: segment.start)
             do {
+                currentStatement = body
                 for command in try QueryParser.parse(String(repeating: " ", count: offset) + segment.text, line: line) {
                     try run(command)
                 }
@@ -176,6 +179,13 @@ public final class Session {
             try resumeRun(Int64(id))
         case .train(let t):
             try runTrain(t)
+        case .sweep(let s):
+            try runSweep(s, statement: currentStatement)
+        case .sweepStatus(let id):
+            guard try store.select(sql: "SELECT 1 FROM sweeps WHERE id = ?", arguments: [.integer(Int64(id))]).rows.count == 1 else {
+                throw ConsoleError("no sweep with id \(id)")
+            }
+            print(try select(QueryCompiler.compile(command)))
         case .report(let r):
             try runReport(r)
         }

@@ -79,4 +79,8 @@ public enum Command: Equatable {
     case train(TrainCommand)
     /// `report …` / `compare run A with run B`: analyses written as files or printed.
     case report(ReportCommand)
+    /// `sweep …`: a grid of runs, queued (or emitted as a Slurm job array).
+    case sweep(SweepCommand)
+    /// `sweep status N`: a sweep's runs by status.
+    case sweepStatus(Int)
 }

@@ -25,7 +25,12 @@ public enum QueryCompiler {
         case .query(let q): return try compile(q)
         case .pivot(let p): return try compile(p)
         case .showRun(let id): return compileShowRun(id)
-        case .eval, .train, .resume: throw QueryError(unpositioned: "`eval`, `train` and `resume` start runs; they are not queries")
+        case .eval, .train, .resume, .sweep: throw QueryError(unpositioned: "`eval`, `train`, `sweep` and `resume` start runs; they are not queries")
+        case .sweepStatus(let id):
+            return try compile(Query(source: .runs,
+                                     select: ["id", "parent", "model", "method", "task", "lr", "seed", "status", "n", "accuracy", "seconds"],
+                                     filter: .compare(field: "sweep", op: .eq, value: .integer(Int64(id))),
+                                     order: [OrderKey(field: "id")]))
         case .report: throw QueryError(unpositioned: "`report` and `compare` write analyses; they are not queries")
         }
     }

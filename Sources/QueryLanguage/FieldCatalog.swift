@@ -1,10 +1,10 @@
-// The fields users can name: exactly the columns of the q_* views in Schema/migrations/001_init.sql.
+// The fields users can name: exactly the columns of the q_* views in Schema/migrations/ (001, 002).
 // The compiler only ever emits names taken from this catalog, which is what keeps user text out of
 // the SQL: a field the catalog does not know is an error, never an identifier.
 
 /// A queryable source; each is one SQLite view.
 public enum Source: String, CaseIterable, Sendable {
-    case runs, predictions, steps, models, datasets
+    case runs, predictions, steps, models, datasets, sweeps
 
     /// The view the source reads (`q_runs`, …).
     public var viewName: String { "q_" + rawValue }
@@ -30,7 +30,7 @@ public struct Field: Equatable, Sendable {
 public enum FieldCatalog {
     /// In the canonical order pivots sort by (the order of the study's table columns).
     public static let methods = ["zero_shot", "few_shot", "full", "lora", "dora"]
-    public static let statuses = ["running", "done", "failed", "interrupted"]
+    public static let statuses = ["queued", "running", "done", "failed", "interrupted"]
     public static let kinds = ["eval", "train"]
     public static let families = ["llama", "qwen2", "gemma3"]
 
@@ -46,7 +46,11 @@ public enum FieldCatalog {
         t("split"), t("method", methods), t("kind", kinds), t("format"), i("shots"), r("lr"),
         i("rank"), r("alpha"), r("epochs"), i("steps"), i("batch"), i("seed"),
         t("status", statuses), i("n"), i("correct"), r("accuracy"), r("seconds"), i("tokens"),
-        i("rss"), t("engine"), t("host"), t("started"), t("finished"), t("error"),
+        i("rss"), t("engine"), t("host"), t("started"), t("finished"), t("error"), i("sweep"),
+    ]
+    private static let sweeps: [Field] = [
+        i("id"), t("name"), t("statement"), t("created"), i("runs"), i("queued"), i("running"), i("done"),
+        i("failed"), i("interrupted"),
     ]
     private static let predictions: [Field] = [
         i("id"), i("run"), i("example"), t("model"), t("method", methods), t("task"), i("seed"),
@@ -72,6 +76,7 @@ public enum FieldCatalog {
         case .steps: return steps
         case .models: return models
         case .datasets: return datasets
+        case .sweeps: return sweeps
         }
     }
 
@@ -83,6 +88,7 @@ public enum FieldCatalog {
         case .steps: return ["run", "step", "loss", "lr", "grad_norm"]
         case .models: return ["model", "family", "params", "format", "hash"]
         case .datasets: return ["task", "split", "size", "hash"]
+        case .sweeps: return ["id", "name", "runs", "queued", "running", "done", "failed", "interrupted"]
         }
     }
 

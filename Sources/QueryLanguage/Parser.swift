@@ -33,7 +33,7 @@ public enum QueryParser {
 struct StatementParser {
     let tokens: [Token]
     private(set) var position = 0
-    private let firstLine: Int
+    let firstLine: Int
 
     /// Words that structure a statement; seeing one where a field belongs means a field is missing
     /// rather than misspelt.
@@ -66,6 +66,8 @@ struct StatementParser {
             return .eval(try parseEval())
         case "train":
             return .train(try parseTrain())
+        case "sweep":
+            return try parseSweep()
         case "resume":
             advance()
             try expectKeyword("run", after: "`resume`")
@@ -80,7 +82,7 @@ struct StatementParser {
             return .query(try parseSelectFirst())
         default:
             guard let source = Source(rawValue: word.lowercased()) else {
-                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "resume"]
+                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "sweep", "resume"]
                 let hint = Suggestions.hint(word, among: candidates)
                 throw error("unknown source `\(word)`" + (hint.isEmpty ? " (expected \(Self.sourceList), `show run N`, `accuracy by …` or `count by …`)" : hint), first)
             }

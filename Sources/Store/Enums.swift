@@ -12,7 +12,7 @@ public enum RunMethod: String, Codable, CaseIterable, Sendable, DatabaseValueCon
 }
 
 public enum RunStatus: String, Codable, CaseIterable, Sendable, DatabaseValueConvertible {
-    case running, done, failed, interrupted
+    case queued, running, done, failed, interrupted
 }
 
 public enum RunKind: String, Codable, CaseIterable, Sendable, DatabaseValueConvertible {

@@ -6,6 +6,11 @@ extension ResultsStore {
         try read { db in try RunRecord.fetchOne(db, key: id) }
     }
 
+    /// The run with this uuid (stable across databases: shards, merges).
+    public func run(uuid: String) throws -> RunRecord? {
+        try read { db in try RunRecord.filter(Column("uuid") == uuid).fetchOne(db) }
+    }
+
     /// The newest finished run of `kind` made from the spec with this hash (`spec_hash`) that is
     /// not the evaluation of a training run.
     public func finishedRun(specHash: String, kind: RunKind) throws -> RunRecord? {

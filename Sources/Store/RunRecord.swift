@@ -39,6 +39,8 @@ public struct RunRecord: Codable, Equatable, Sendable, FetchableRecord, MutableP
     public var correct: Int?
     public var accuracy: Double?
     public var metricsJSON: String?
+    /// The sweep that queued the run (nil for runs started one at a time).
+    public var sweepID: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, uuid, method, kind, shots, lr, rank, alpha, epochs, steps, seed, status, error
@@ -57,6 +59,7 @@ public struct RunRecord: Codable, Equatable, Sendable, FetchableRecord, MutableP
         case tokensGenerated = "tokens_generated"
         case peakRSSBytes = "peak_rss_bytes"
         case metricsJSON = "metrics_json"
+        case sweepID = "sweep_id"
     }
 
     /// A new run, status `running` unless told otherwise, with a fresh lowercase UUID.
@@ -68,8 +71,10 @@ public struct RunRecord: Codable, Equatable, Sendable, FetchableRecord, MutableP
                 error: String? = nil, engineVersion: String, host: String, pid: Int32? = nil,
                 threads: Int? = nil, startedAt: String? = nil, finishedAt: String? = nil,
                 wallSeconds: Double? = nil, tokensGenerated: Int64? = nil, peakRSSBytes: Int64? = nil,
-                n: Int? = nil, correct: Int? = nil, accuracy: Double? = nil, metricsJSON: String? = nil) {
+                n: Int? = nil, correct: Int? = nil, accuracy: Double? = nil, metricsJSON: String? = nil,
+                sweepID: Int64? = nil) {
         self.id = id
+        self.sweepID = sweepID
         self.uuid = uuid ?? UUID().uuidString.lowercased()
         self.specHash = specHash; self.parentRunID = parentRunID
         self.modelID = modelID; self.datasetID = datasetID

@@ -25,6 +25,8 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var data: DataOption
     @Flag(help: "Only the training measurement.") var trainOnly = false
     @Option(help: "Training methods to time (default: full, lora, dora).") var trainMethod: [String] = []
+    @Flag(help: "LoRA/DoRA on the fp32 base instead of the GGUF's quantized blocks.") var trainFp32Base = false
+    @Flag(help: "Recompute activations in the backward pass (gradient checkpointing).") var trainRecompute = false
 
     func run() throws {
         #if DEBUG
@@ -73,11 +75,13 @@ struct BenchCommand: ParsableCommand {
                 guard let m = TrainingMethod(rawValue: name) else { throw ValidationError("unknown training method '\(name)' (full, lora, dora)") }
                 return m
             }
-            training = try TrainingBenchmark.run(path: url.path, methods: methods.isEmpty ? [.full, .lora, .dora] : methods)
+            training = try TrainingBenchmark.run(path: url.path, methods: methods.isEmpty ? [.full, .lora, .dora] : methods,
+                                                 fp32Base: trainFp32Base, recompute: trainRecompute)
             for t in training {
-                print(String(format: "%@ train %@  %d × %d tokens  step %.2f s  %.0f tok/s  %.1fM trainable  peak RSS %.0f MB",
+                print(String(format: "%@ train %@  %d × %d tokens  step %.2f s  %.0f tok/s  %.1fM trainable  peak RSS %.0f MB  (%@ base%@)",
                              trainModel, t.method.rawValue, t.batch, t.sequenceLength, t.stepSeconds, t.tokensPerSecond,
-                             Double(t.trainableParameters) / 1e6, Double(t.peakRSSBytes ?? 0) / 1e6))
+                             Double(t.trainableParameters) / 1e6, Double(t.peakRSSBytes ?? 0) / 1e6, t.base,
+                             t.recompute ? ", activations recomputed" : ""))
             }
         }
         let encoder = JSONEncoder()

@@ -14,7 +14,7 @@ struct Ftlab: ParsableCommand {
         `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
         Type .help in the REPL for the query language.
         """,
-        subcommands: [Shell.self, DemoCommand.self, Eval.self, Train.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
+        subcommands: [Shell.self, DemoCommand.self, Eval.self, Train.self, SweepCLI.self, WorkCommand.self, RunTaskCommand.self, MergeCommand.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
         defaultSubcommand: Shell.self
     )
 }

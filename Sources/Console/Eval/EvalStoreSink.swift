@@ -70,13 +70,17 @@ final class EvalStoreSink: EvalSink {
         // The evaluation of a tuned model is a different experiment from the same evaluation of
         // the base model: its identity includes the training run's.
         var specHash = SHA256.hex(json)
-        if let parentRunID, let parent = try store.run(id: parentRunID) { specHash = SHA256.hex(parent.specHash + "\n" + json) }
+        var sweepID: Int64?
+        if let parentRunID, let parent = try store.run(id: parentRunID) {
+            specHash = SHA256.hex(parent.specHash + "\n" + json)
+            sweepID = parent.sweepID   // a sweep's training run's evaluation belongs to the sweep too
+        }
         return try store.insertRun(RunRecord(
             specHash: specHash, parentRunID: parentRunID, modelID: modelID, datasetID: datasetID,
             method: method ?? (spec.shots > 0 ? .fewShot : .zeroShot), kind: .eval, promptFormat: spec.promptFormat.rawValue,
             shots: spec.shots, batchSize: spec.batchSize, seed: Int64(bitPattern: spec.seed), specJSON: json,
             engineVersion: EvalModel.engineVersion, host: ProcessProbe.host, pid: ProcessProbe.pid,
-            threads: Parallel.cores))
+            threads: Parallel.cores, sweepID: sweepID))
     }
 
     /// Summary over all stored predictions of the run.

@@ -15,6 +15,33 @@ enum RunRows {
         return (modelID, datasetID)
     }
 
+    /// A training run queued by a sweep (model and dataset ids filled in by the caller). Its uuid
+    /// is its checkpoint folder's name, as for a run started directly.
+    static func queuedTraining(_ spec: TrainSpec, totalSteps: Int?) -> RunRecord {
+        let method: RunMethod = spec.method == .full ? .full : spec.method == .lora ? .lora : .dora
+        var run = RunRecord(
+            specHash: spec.identityHash(), modelID: 0, datasetID: 0, method: method, kind: .train,
+            promptFormat: PromptFormat.questionAnswer.rawValue, lr: spec.learningRate,
+            rank: spec.method == .full ? nil : spec.rank, alpha: spec.method == .full ? nil : Double(spec.alpha),
+            epochs: spec.maxSteps == nil ? Double(spec.epochs) : nil, steps: totalSteps,
+            batchSize: spec.batchSize, seed: Int64(bitPattern: spec.seed), specJSON: spec.json(), status: .queued,
+            engineVersion: EvalModel.engineVersion, host: ProcessProbe.host)
+        if let uuid = UUID(uuidString: (spec.outputDirectory as NSString).lastPathComponent) {
+            run.uuid = uuid.uuidString.lowercased()
+        }
+        return run
+    }
+
+    /// An evaluation queued by a sweep.
+    static func queuedEvaluation(_ spec: ExperimentSpec) -> RunRecord {
+        let json = spec.json()
+        return RunRecord(
+            specHash: SHA256.hex(json), modelID: 0, datasetID: 0, method: spec.shots > 0 ? .fewShot : .zeroShot,
+            kind: .eval, promptFormat: spec.promptFormat.rawValue, shots: spec.shots, batchSize: spec.batchSize,
+            seed: Int64(bitPattern: spec.seed), specJSON: json, status: .queued,
+            engineVersion: EvalModel.engineVersion, host: ProcessProbe.host)
+    }
+
     /// Marks a resumed run as running again in this process.
     static func reopen(_ run: RunRecord, store: ResultsStore) throws {
         var run = run

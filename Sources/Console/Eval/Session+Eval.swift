@@ -11,14 +11,7 @@ extension Session {
     public func runEval(_ command: EvalCommand) throws -> Int64 {
         // A catalog key, a key registered with `models add`, or a path; a clear error otherwise.
         let modelPath = try ModelLocator(store: store).resolve(command.model).path
-        var spec = ExperimentSpec(model: command.model, modelPath: modelPath, task: command.task, split: command.split,
-                                  shots: command.shots, fixed: command.fixed, chat: command.chat, limit: command.limit,
-                                  seed: UInt64(command.seed ?? 0))
-        if let t = command.maxTokens { spec.maxNewTokens = t }
-        if let w = command.batch { spec.batchSize = w }
-        if command.fp32 { spec.weights = WeightPrecision.fp32.rawValue }
-        // Multiple-choice tasks are scored by log-likelihood; `acc` is their primary rule.
-        if try TaskCatalog.spec(command.task).kind == .multipleChoice { spec.primaryRule = ChoiceRule.acc.rawValue }
+        let spec = try Self.evalSpec(command, modelPath: modelPath)
         if reuseFinishedRuns, let run = try store.finishedRun(specHash: SHA256.hex(spec.json()), kind: .eval),
            let id = run.id {
             emit("reusing " + Self.describe(run))
@@ -36,9 +29,13 @@ extension Session {
         try store.markStaleRunsInterrupted(host: ProcessProbe.host, isAlive: ProcessProbe.isAlive)
         guard let run = try store.run(id: id) else { throw ConsoleError("no run with id \(id)") }
         switch run.status {
-        case .running: throw ConsoleError("run \(id) is still running (pid \(run.pid.map(String.init) ?? "?") on \(run.host))")
+        case .running:
+            // A sweep worker claims a run by marking it running for itself, then runs it here.
+            guard run.pid == ProcessProbe.pid && run.host == ProcessProbe.host else {
+                throw ConsoleError("run \(id) is still running (pid \(run.pid.map(String.init) ?? "?") on \(run.host))")
+            }
         case .done: throw ConsoleError("run \(id) is already done")
-        case .interrupted, .failed: break
+        case .queued, .interrupted, .failed: break
         }
         if run.kind == .train { return try resumeTraining(run) }
         let spec = try ExperimentSpec.fromJSON(run.specJSON)

@@ -23,6 +23,10 @@ public struct EvalModelInfo: Equatable, Sendable {
     public var family: String
     public var parameters: Int
     public var path: String
+
+    public init(key: String, family: String, parameters: Int, path: String) {
+        self.key = key; self.family = family; self.parameters = parameters; self.path = path
+    }
 }
 
 public struct EvalStart: Sendable {

@@ -1,0 +1,221 @@
+import Engine
+import Experiments
+import Foundation
+import QueryLanguage
+import Store
+
+// `sweep …`: every point of the grid is built into the spec its `train`/`eval` statement would
+// run and checked against the database (a run with the same identity is reused or left alone);
+// only when every point has validated are the new ones queued. Workers (`ftlab work`) or a Slurm
+// job array (`emit slurm DIR`) run them.
+extension Session {
+    /// One planned run of a sweep.
+    struct PlannedRun {
+        var record: RunRecord
+        var label: String
+        var seconds: Double
+    }
+
+    @discardableResult
+    public func runSweep(_ command: SweepCommand, statement: String) throws -> Int64 {
+        var planned: [PlannedRun] = []
+        var reused: [Int64] = [], pending: [Int64] = []
+        var datasets: [String: Dataset] = [:]
+        func dataset(_ task: String, _ split: String?) throws -> Dataset {
+            let key = "\(task)/\(split ?? "")"
+            if let d = datasets[key] { return d }
+            let d = try TaskCatalog.load(task: task, split: split, dataDirectory: dataDirectory)
+            datasets[key] = d
+            return d
+        }
+        func note(_ run: RunRecord) {
+            if run.status == .done { reused.append(run.id!) } else { pending.append(run.id!) }
+        }
+        for point in command.points {
+            var record: RunRecord
+            let model: EvalModelInfo, data: Dataset, label: String, seconds: Double
+            switch point {
+            case .train(let t):
+                let modelPath = try ModelLocator(store: store).resolve(t.model).path
+                let spec = try Self.trainSpec(t, modelPath: modelPath,
+                                              checkpointRoot: ModelFetcher.defaultHome().appendingPathComponent("checkpoints").path)
+                if let run = try store.latestRun(specHash: spec.identityHash(), kind: .train), run.status != .failed {
+                    note(run)
+                    continue
+                }
+                model = try Self.modelInfo(key: spec.modelKey, path: modelPath)
+                data = try dataset(spec.task, spec.split ?? "train")
+                record = RunRows.queuedTraining(spec, totalSteps: spec.maxSteps)
+                label = "train \(spec.modelKey) \(spec.method.rawValue) lr \(spec.learningRate) seed \(spec.seed)"
+                var s = SweepTimeEstimate.training(spec, parameters: model.parameters)
+                if let e = spec.thenEval {
+                    s += SweepTimeEstimate.evaluation(e, examples: try dataset(e.task, e.split).count, parameters: model.parameters)
+                }
+                seconds = s
+            case .eval(let e):
+                let modelPath = try ModelLocator(store: store).resolve(e.model).path
+                let spec = try Self.evalSpec(e, modelPath: modelPath)
+                if let run = try store.latestRun(specHash: SHA256.hex(spec.json()), kind: .eval), run.status != .failed,
+                   run.parentRunID == nil {
+                    note(run)
+                    continue
+                }
+                model = try Self.modelInfo(key: spec.modelKey, path: modelPath)
+                data = try dataset(spec.task, spec.split)
+                record = RunRows.queuedEvaluation(spec)
+                label = "eval \(spec.modelKey) \(spec.shots)-shot\(spec.fixed ? " fixed" : "") on \(spec.task)"
+                    + (spec.limit.map { " limit \($0)" } ?? "")
+                seconds = SweepTimeEstimate.evaluation(spec, examples: data.count, parameters: model.parameters)
+            default:
+                throw ConsoleError("a sweep holds only `train` and `eval` runs")
+            }
+            (record.modelID, record.datasetID) = try RunRows.modelAndDataset(model, data, store: store)
+            planned.append(PlannedRun(record: record, label: label, seconds: seconds))
+        }
+        let sweepID = try store.insertSweep(name: command.name, statement: statement)
+        var queued: [RunRecord] = []
+        for var p in planned {
+            p.record.sweepID = sweepID
+            p.record.id = try store.insertRun(p.record)
+            queued.append(p.record)
+        }
+        let total = planned.reduce(0) { $0 + $1.seconds }
+        var text = "sweep \(sweepID)\(command.name.map { " (\($0))" } ?? ""): \(command.points.count) runs — "
+            + "\(planned.count) queued"
+        if !reused.isEmpty { text += ", \(reused.count) already done (runs \(Self.idList(reused)))" }
+        if !pending.isEmpty { text += ", \(pending.count) already queued or unfinished (runs \(Self.idList(pending)))" }
+        text += "\n"
+        if !planned.isEmpty {
+            text += "estimated compute: \(SweepTimeEstimate.describe(total)) on this machine (rough, from its measured rates)\n"
+        }
+        for (run, p) in zip(queued, planned) { text += "  run \(run.id ?? 0): \(p.label)\n" }
+        if let directory = command.slurmDirectory {
+            let script = try SlurmEmitter.write(runs: queued, sweepID: sweepID, directory: directory,
+                                                dataDirectory: dataDirectory, estimatedSeconds: planned.map(\.seconds),
+                                                memoryBytes: try queued.map { try Self.plannedMemory($0) })
+            text += "Slurm job array: \(script) — submit with `sbatch \(script)`, then "
+                + "`ftlab merge \(directory)/shards/*.sqlite --into \(databasePath)`\n"
+        } else if !planned.isEmpty {
+            text += "run them with `ftlab work --db \(databasePath)` (-j N for N workers); `sweep status \(sweepID)` shows progress\n"
+        }
+        emit(text)
+        return sweepID
+    }
+
+    static func idList(_ ids: [Int64]) -> String {
+        ids.count <= 12 ? ids.map(String.init).joined(separator: ", ") : ids.prefix(12).map(String.init).joined(separator: ", ") + ", …"
+    }
+
+    static func modelInfo(key: String, path: String) throws -> EvalModelInfo {
+        let shape = try MemoryPlanner.shape(path: path)
+        return EvalModelInfo(key: key, family: shape.config.family.rawValue, parameters: shape.config.parameterCount, path: path)
+    }
+
+    /// The memory estimate of a queued run (Slurm's --mem).
+    static func plannedMemory(_ run: RunRecord) throws -> Int? {
+        if run.kind == .train {
+            let spec = try TrainSpec.fromJSON(run.specJSON)
+            let shape = try MemoryPlanner.shape(path: spec.modelPath)
+            return MemoryPlanner.training(spec, shape: shape, recompute: spec.recompute ?? false).totalBytes
+        }
+        let spec = try ExperimentSpec.fromJSON(run.specJSON)
+        return MemoryPlanner.evaluation(spec, shape: try MemoryPlanner.shape(path: spec.modelPath)).totalBytes
+    }
+
+    /// The spec an `eval` statement runs (shared by `eval` and `sweep`).
+    static func evalSpec(_ command: EvalCommand, modelPath: String) throws -> ExperimentSpec {
+        var spec = ExperimentSpec(model: command.model, modelPath: modelPath, task: command.task, split: command.split,
+                                  shots: command.shots, fixed: command.fixed, chat: command.chat, limit: command.limit,
+                                  seed: UInt64(command.seed ?? 0))
+        if let t = command.maxTokens { spec.maxNewTokens = t }
+        if let w = command.batch { spec.batchSize = w }
+        if command.fp32 { spec.weights = WeightPrecision.fp32.rawValue }
+        // Multiple-choice tasks are scored by log-likelihood; `acc` is their primary rule.
+        if try TaskCatalog.spec(command.task).kind == .multipleChoice { spec.primaryRule = ChoiceRule.acc.rawValue }
+        return spec
+    }
+
+    /// `ftlab work`: claims queued (or interrupted) sweep runs one at a time and runs each to the
+    /// end, until none is left or Ctrl-C. Returns (runs finished, runs failed).
+    public func work(log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
+        var done = 0, failed = 0
+        while !SignalHandling.interrupted {
+            guard let run = try store.claimNextSweepRun(host: ProcessProbe.host, pid: ProcessProbe.pid,
+                                                        isAlive: ProcessProbe.isAlive), let id = run.id else { break }
+            log("worker \(ProcessProbe.pid): run \(id) (\(run.kind.rawValue), sweep \(run.sweepID ?? 0))")
+            do {
+                try resumeRun(id)
+                if try store.run(id: id)?.status == .done { done += 1 }
+            } catch {
+                if SignalHandling.interrupted { break }
+                failed += 1
+                errors.write("run \(id): \(Self.describe(error))\n")
+            }
+        }
+        return (done, failed)
+    }
+}
+
+/// Rough compute time of a planned run from the rates measured on the 2-core reference machine
+/// (README): evaluation ≈ 1.4 ms per question per million parameters, training ≈ parameters /
+/// 40 000 seconds per token (SmolLM2-135M LoRA ~300 tok/s, gemma3-270m ~130 tok/s).
+enum SweepTimeEstimate {
+    static func evaluation(_ spec: ExperimentSpec, examples: Int, parameters: Int) -> Double {
+        let n = min(examples, spec.limit ?? examples)
+        return Double(n) * 0.0014 * Double(parameters) / 1e6 * (spec.shots > 0 ? 1.5 : 1)
+    }
+
+    static func training(_ spec: TrainSpec, parameters: Int) -> Double {
+        let steps = spec.maxSteps ?? 100
+        // GSM8K training sequences average ~200 tokens; never more than seq.
+        let tokens = Double(steps * spec.batchSize * spec.accumulation * min(spec.maxSequenceLength, 200))
+        return tokens * Double(parameters) / 40_000 / 1e6 * (spec.method == .full ? 1.2 : 1)
+    }
+
+    static func describe(_ seconds: Double) -> String {
+        if seconds < 90 { return String(format: "≈ %.0f s", seconds) }
+        if seconds < 5400 { return String(format: "≈ %.0f min", seconds / 60) }
+        return String(format: "≈ %.1f h", seconds / 3600)
+    }
+}
+
+extension Session {
+    /// `ftlab run-task FILE`: one queued run of an emitted sweep (a Slurm array task's), run in
+    /// this database (the task's shard) under the run's own uuid. Run again — a requeued or
+    /// resubmitted task — it resumes an unfinished run and leaves a finished one alone.
+    public func runTask(file: String) throws {
+        let bytes: Data
+        do { bytes = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            throw ConsoleError("cannot read the task file \(file)")
+        }
+        var run: RunRecord
+        do { run = try JSONDecoder().decode(RunRecord.self, from: bytes) } catch {
+            throw ConsoleError("\(file) is not a task written by `sweep … emit slurm`")
+        }
+        _ = try store.markStaleRunsInterrupted(host: ProcessProbe.host, isAlive: ProcessProbe.isAlive)
+        if let existing = try store.run(uuid: run.uuid), let id = existing.id {
+            if existing.status == .done {
+                emit("run \(id) (\(run.uuid)) is already done\n")
+                return
+            }
+            return try resumeRun(id)
+        }
+        let model: EvalModelInfo, data: Dataset
+        if run.kind == .train {
+            let spec = try TrainSpec.fromJSON(run.specJSON)
+            model = try Self.modelInfo(key: spec.modelKey, path: spec.modelPath)
+            data = try TaskCatalog.load(task: spec.task, split: spec.split ?? "train", dataDirectory: dataDirectory)
+        } else {
+            let spec = try ExperimentSpec.fromJSON(run.specJSON)
+            model = try Self.modelInfo(key: spec.modelKey, path: spec.modelPath)
+            data = try TaskCatalog.load(task: spec.task, split: spec.split, dataDirectory: dataDirectory)
+        }
+        run.id = nil
+        run.parentRunID = nil
+        run.sweepID = nil
+        run.status = .queued
+        run.host = ProcessProbe.host
+        (run.modelID, run.datasetID) = try RunRows.modelAndDataset(model, data, store: store)
+        try resumeRun(try store.insertRun(run))
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Console
+import Foundation
+import Store
+
+/// `ftlab sweep …`: the `sweep` statement from the command line.
+struct SweepCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Plan a grid of runs and queue them (see `.help runs` for the statement).",
+        discussion: "Example: ftlab sweep smollm2-135m-instruct, gemma3-270m on gsm8k with lora, dora seeds 0..1 steps 100 then eval on gsm8k limit 500")
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var data: DataOption
+    @Argument(parsing: .captureForPassthrough, help: "The statement after `sweep`.") var words: [String] = []
+
+    func run() throws { try runStatement("sweep", words, database: database, data: data) }
+}
+
+/// `ftlab work`: run queued sweep runs until none is left.
+struct WorkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Run the queued runs of sweeps, one at a time per worker, until none is left.",
+        discussion: """
+        With -j N, N worker processes share the database and the cores (FTLAB_THREADS = cores / N
+        each); every run is claimed by exactly one worker. A worker that dies leaves its run
+        `running`; the next claim finds the process gone, marks the run interrupted and resumes it
+        from its checkpoint. Ctrl-C stops every worker after a checkpoint.
+        """)
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var data: DataOption
+    @Option(name: .customShort("j"), help: "Worker processes (default 1).") var jobs = 1
+
+    func run() throws {
+        guard jobs >= 1 && jobs <= 64 else { throw ValidationError("-j must be between 1 and 64") }
+        SignalHandling.installNonInteractive()
+        let started = Date()
+        if jobs == 1 {
+            let session = try data.session(database)
+            let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let (done, failed) = try session.work(log: log)
+            FileHandle.standardError.write(Data(String(format: "worker %d: %d runs done, %d failed, %.1f s\n",
+                                                       getpid(), done, failed, Date().timeIntervalSince(started)).utf8))
+            if failed > 0 { throw ExitCode(1) }
+            return
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var environment = ProcessInfo.processInfo.environment
+        environment["FTLAB_THREADS"] = String(max(1, cores / jobs))
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var arguments = ["work", "--db", database.path]
+        if let d = data.data { arguments += ["--data", d] }
+        if let m = data.memory { arguments += ["--memory", m] }
+        let children: [Process] = try (0..<jobs).map { _ in
+            let p = Process()
+            p.executableURL = me
+            p.arguments = arguments
+            p.environment = environment
+            try p.run()
+            return p
+        }
+        for p in children { p.waitUntilExit() }
+        let failed = children.filter { $0.terminationStatus != 0 }.count
+        FileHandle.standardError.write(Data(String(format: "%d workers finished in %.1f s%@\n", jobs, Date().timeIntervalSince(started),
+                                                   failed > 0 ? " (\(failed) reported failures)" : "").utf8))
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `ftlab run-task FILE --db SHARD`: one run of an emitted sweep (what each Slurm array task runs).
+struct RunTaskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-task", abstract: "Run one task of a Slurm job array written by `sweep … emit slurm`.")
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var data: DataOption
+    @Argument(help: "The task file (DIR/tasks/task-I.json).") var file: String
+
+    func run() throws {
+        SignalHandling.installNonInteractive()
+        let session = try data.session(database)
+        do { try session.runTask(file: file) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `ftlab merge SHARD… [--into D]`.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Bring shard databases (e.g. a Slurm sweep's) into one results database.",
+        discussion: """
+        Runs are matched by uuid: a run already present with the same content is skipped (merging
+        twice changes nothing), a queued placeholder is filled, different content is an error that
+        names the run and leaves the target unchanged. Models and datasets are matched by sha256.
+        """)
+    @Option(name: .long, help: "Target database (default: --db, $FTLAB_DB, else ./ftlab.sqlite).") var into: String?
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "Shard databases.") var shards: [String]
+
+    func run() throws {
+        guard !shards.isEmpty else { throw ValidationError("name at least one shard database") }
+        let target = into ?? database.path
+        do {
+            let store = try ResultsStore(path: target)
+            for shard in shards {
+                let report = try store.merge(shardPath: shard)
+                print("\(shard): \(report.summary)")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
