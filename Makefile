@@ -4,7 +4,7 @@
 # flags as the tests lets the two share one build.
 TEST_FLAGS = -c release -Xswiftc -enable-testing
 
-.PHONY: demo run test build models setup
+.PHONY: demo run test build models setup slurm-test
 setup:
 	@Scripts/setup
 
@@ -23,3 +23,8 @@ models: setup
 
 test: models
 	swift test $(TEST_FLAGS)
+
+# The Slurm path on a real one-node cluster (Scripts/slurm-local: installs slurm-wlm and munge,
+# starts daemons; needs root). Not part of `make test`.
+slurm-test: models
+	FTLAB_SLURM_TEST=1 swift test $(TEST_FLAGS) --filter SlurmSweepTests

@@ -40,7 +40,10 @@ extension StatementParser {
                 slurm = try name("a folder after `emit slurm`")
                 guard current.isEnd else { throw error("expected end of statement after `emit slurm \(slurm!)`", current) }
             } else if token.isKeyword("then") {
-                while !current.isEnd && !current.isKeyword("emit") { thenClause.append(current); advance() }
+                while !current.isEnd && !current.isKeyword("emit") && !current.isKeyword("name") {
+                    thenClause.append(current)
+                    advance()
+                }
             } else {
                 rest.append(token)
                 advance()

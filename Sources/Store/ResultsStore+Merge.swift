@@ -89,7 +89,10 @@ extension ResultsStore {
                 }
             } else {
                 incoming.id = nil
-                incoming.sweepID = nil
+                // A sweep's training run's evaluation belongs to the sweep its parent is in here.
+                incoming.sweepID = try incoming.parentRunID.flatMap {
+                    try Int64.fetchOne(db, sql: "SELECT sweep_id FROM runs WHERE id = ?", arguments: [$0])
+                }
                 try incoming.insert(db)
                 runIDs[shardID] = incoming.id!
                 report.runsAdded += 1

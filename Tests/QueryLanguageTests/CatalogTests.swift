@@ -4,11 +4,14 @@ import XCTest
 @testable import QueryLanguage
 
 final class CatalogTests: XCTestCase {
-    /// Column names of each `CREATE VIEW q_x AS SELECT … FROM` in Schema/migrations/001_init.sql.
+    /// Column names of each `CREATE VIEW q_x AS SELECT … FROM` in Schema/migrations/*.sql, in
+    /// order (a later migration's definition of a view replaces the earlier one).
     private func viewColumns() throws -> [String: [String]] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let sql = try String(contentsOf: root.appendingPathComponent("Schema/migrations/001_init.sql"), encoding: .utf8)
+        let folder = root.appendingPathComponent("Schema/migrations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let sql = try files.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
         let regex = try NSRegularExpression(pattern: #"CREATE VIEW (q_\w+) AS\s+SELECT(.*?)\s+FROM\s"#,
                                             options: [.dotMatchesLineSeparators])
         var views: [String: [String]] = [:]
@@ -40,7 +43,7 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(type("loss", .steps), .real)
         XCTAssertEqual(type("prompt_tokens", .predictions), .integer)
         XCTAssertEqual(FieldCatalog.field(named: "method", in: .runs)?.allowedValues, ["zero_shot", "few_shot", "full", "lora", "dora"])
-        XCTAssertEqual(FieldCatalog.field(named: "status", in: .runs)?.allowedValues, ["running", "done", "failed", "interrupted"])
+        XCTAssertEqual(FieldCatalog.field(named: "status", in: .runs)?.allowedValues, ["queued", "running", "done", "failed", "interrupted"])
         XCTAssertEqual(FieldCatalog.field(named: "kind", in: .runs)?.allowedValues, ["eval", "train"])
         XCTAssertEqual(FieldCatalog.field(named: "family", in: .models)?.allowedValues, ["llama", "qwen2", "gemma3"])
         XCTAssertNil(FieldCatalog.field(named: "format", in: .runs)?.allowedValues)

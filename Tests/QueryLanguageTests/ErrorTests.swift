@@ -16,8 +16,8 @@ final class ErrorTests: XCTestCase {
         assertError("rnus where id = 1", "unknown source `rnus` (did you mean `runs`?)", column: 1, length: 4)
         assertError("predictons of run 3", "unknown source `predictons` (did you mean `predictions`?)", column: 1, length: 10)
         assertError("select model from rns", "unknown source `rns` (did you mean `runs`?)", column: 19, length: 3)
-        assertError("select model from", "expected a source (runs, predictions, steps, models, datasets), got end of input", column: 18, length: 1)
-        assertError("(runs)", "expected a source (runs, predictions, steps, models, datasets), `show run N`, `accuracy by …` or `count by …`, got `(`", column: 1, length: 1)
+        assertError("select model from", "expected a source (runs, predictions, steps, models, datasets, sweeps), got end of input", column: 18, length: 1)
+        assertError("(runs)", "expected a source (runs, predictions, steps, models, datasets, sweeps), `show run N`, `accuracy by …` or `count by …`, got `(`", column: 1, length: 1)
     }
 
     func testUnexpectedTokens() {

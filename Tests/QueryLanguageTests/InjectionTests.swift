@@ -23,7 +23,7 @@ final class InjectionTests: XCTestCase {
         // A field position only takes catalog names.
         assertError("runs select id, model--", "unknown field `model--` for runs (did you mean `model`?)", column: 17, length: 7)
         // `;` ends the statement, so a second statement must itself be valid.
-        assertError("runs; DROP TABLE runs", "unknown source `DROP` (expected runs, predictions, steps, models, datasets, `show run N`, `accuracy by …` or `count by …`)", column: 7, length: 4)
+        assertError("runs; DROP TABLE runs", "unknown source `DROP` (expected runs, predictions, steps, models, datasets, sweeps, `show run N`, `accuracy by …` or `count by …`)", column: 7, length: 4)
         // Trailing junk after a filter is refused, not ignored.
         assertError("runs where id = 1 /* x */", "expected `and`, `or`, `select`, `where`, `order by`, `limit` or end of statement, got `/*`", column: 19, length: 2)
     }

@@ -29,7 +29,7 @@ final class TrainCommandTests: XCTestCase {
     func testErrorsPointAtTheWord() {
         assertError("train m on gsm8k", "expected `with` after the task, got end of input", column: 17)
         assertError("train m on gsm8k with qlora", "expected a method (full, lora, dora) after `with`, got `qlora`", column: 23)
-        assertError("train m on gsm8k with lora rank 8", "expected a train option (split, r, alpha, dropout, targets, rslora, lr, wd, warmup, schedule, epochs, steps, batch, accum, seq, limit, seed, clip, freeze-embeddings), `then eval …` or end of statement, got `rank`", column: 28)
+        assertError("train m on gsm8k with lora rank 8", "expected a train option (split, r, alpha, dropout, targets, rslora, lr, wd, warmup, schedule, epochs, steps, batch, accum, seq, limit, seed, clip, freeze-embeddings, fp32, recompute), `then eval …` or end of statement, got `rank`", column: 28)
         assertError("train m on gsm8k with lora lr 0", "lr must be positive, got `0`", column: 31)
         assertError("train m on gsm8k with lora dropout 1.5", "dropout must lie in [0, 1), got 1.5", column: 36)
         assertError("train m on gsm8k with lora epochs 1 steps 3", "give `epochs N` or `steps N`, not both", column: 28)

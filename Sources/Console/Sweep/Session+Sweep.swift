@@ -90,8 +90,9 @@ extension Session {
         }
         for (run, p) in zip(queued, planned) { text += "  run \(run.id ?? 0): \(p.label)\n" }
         if let directory = command.slurmDirectory {
+            // The tasks run elsewhere (another working directory): pin the data folder as resolved here.
             let script = try SlurmEmitter.write(runs: queued, sweepID: sweepID, directory: directory,
-                                                dataDirectory: dataDirectory, estimatedSeconds: planned.map(\.seconds),
+                                                dataDirectory: try? DataDirectory.resolve(explicit: dataDirectory), estimatedSeconds: planned.map(\.seconds),
                                                 memoryBytes: try queued.map { try Self.plannedMemory($0) })
             text += "Slurm job array: \(script) — submit with `sbatch \(script)`, then "
                 + "`ftlab merge \(directory)/shards/*.sqlite --into \(databasePath)`\n"

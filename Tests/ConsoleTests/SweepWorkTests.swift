@@ -1,0 +1,72 @@
+import Foundation
+import Store
+import TestSupport
+import XCTest
+
+/// Sweeps run by `ftlab work` worker processes on one database (SmolLM2-135M, synthetic task,
+/// tiny runs; release build): every run exactly once with two workers, and a worker killed with
+/// SIGKILL mid-run has its run resumed by the next worker, with the outputs of a run never
+/// interrupted.
+final class SweepWorkTests: XCTestCase {
+    static let model = EvalKillResumeTests.model
+
+    func testTwoWorkersRunEverySweepRunOnce() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep")
+        let db = dir.path("sweep.sqlite")
+        let statement = "sweep smollm2-135m-instruct on synthetic with zero-shot, lora steps 2 batch 2 seq 64 seeds 0..1 "
+            + "then eval on synthetic limit 8"
+        let planned = try FtlabBinary.run(["--db", db, "-c", statement])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        XCTAssertTrue(planned.stdout.contains("3 runs — 3 queued"), planned.stdout)
+        let work = try FtlabBinary.run(["work", "--db", db, "-j", "2"])
+        XCTAssertEqual(work.status, 0, work.stderr)
+        XCTAssertFalse(work.stderr.contains("locked"), work.stderr)
+        let store = try ResultsStore(path: db)
+        let runs = try store.runs()
+        XCTAssertEqual(runs.count, 5, "1 zero-shot + 2 trainings + their 2 evaluations")
+        XCTAssertTrue(runs.allSatisfy { $0.status == .done }, runs.map { "\($0.id!) \($0.status)" }.joined(separator: ", "))
+        for run in runs where run.kind == .eval {
+            XCTAssertEqual(try store.predictions(runID: run.id!).map(\.exampleIndex), Array(0..<8))
+        }
+        XCTAssertEqual(Set(runs.filter { $0.kind == .eval }.compactMap(\.parentRunID)).count, 2, "one evaluation per training run")
+        XCTAssertEqual(Set(runs.compactMap(\.sweepID)), [1])
+        // The same sweep again finds everything done.
+        let again = try FtlabBinary.run(["--db", db, "-c", statement])
+        XCTAssertTrue(again.stdout.contains("0 queued, 3 already done"), again.stdout)
+    }
+
+    func testKilledWorkersRunIsResumedByAnotherWorker() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-kill")
+        let db = dir.path("sweep.sqlite"), clean = dir.path("clean.sqlite")
+        let n = 32
+        let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot limit \(n) max-tokens 48"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+
+        let worker = Process()
+        worker.executableURL = try XCTUnwrap(FtlabBinary.url)
+        worker.arguments = ["work", "--db", db]
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        let store = try ResultsStore(path: db)
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, worker.isRunning, ((try? store.existingExampleIndices(runID: 1).count) ?? 0) < 8 { usleep(50_000) }
+        XCTAssertTrue(worker.isRunning, "the run ended before it could be killed")
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        XCTAssertEqual(try store.run(id: 1)?.status, .running, "a killed worker cannot mark its run")
+        XCTAssertLessThan(try store.existingExampleIndices(runID: 1).count, n)
+
+        let second = try FtlabBinary.run(["work", "--db", db])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("run 1"), second.stderr)
+        let fresh = try FtlabBinary.run(["--db", clean, "-c", "eval smollm2-135m-instruct on synthetic limit \(n) max-tokens 48"])
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        let a = try store.predictions(runID: 1), b = try ResultsStore(path: clean).predictions(runID: 1)
+        XCTAssertEqual(try store.run(id: 1)?.status, .done)
+        XCTAssertEqual(a.map(\.exampleIndex), Array(0..<n))
+        XCTAssertEqual(a.map(\.output), b.map(\.output))
+    }
+}

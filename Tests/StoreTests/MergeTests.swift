@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import TestSupport
+import XCTest
+@testable import Store
+
+/// `merge`: shard databases into one, by run uuid; models and datasets by sha256; idempotent;
+/// every error leaves the target as it was.
+final class MergeTests: XCTestCase {
+    /// A file database with one model, one dataset and `runs` finished runs of 3 predictions.
+    private func shard(_ path: String, runs: Int, modelHash: String = "aa", uuids: [String]? = nil) throws -> ResultsStore {
+        let store = try ResultsStore(path: path)
+        let f = try Fixture(store: store)
+        _ = try store.upsertModel(ModelRecord(key: "m", family: "llama", params: 1000, path: "/m.gguf", format: "gguf",
+                                              sha256: modelHash))
+        for i in 0..<runs {
+            var run = f.run()
+            if let uuids { run.uuid = uuids[i] }
+            let id = try store.insertRun(run)
+            try store.insertPredictions((0..<3).map { f.prediction(run: id, index: $0, correct: $0 != 1) })
+            try store.finishRun(id: id, status: .done, summary: RunSummary(n: 3, correct: 2, accuracy: 2.0 / 3, wallSeconds: 1))
+        }
+        return store
+    }
+
+    func testMergeCarriesRunsAndIsIdempotent() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-merge")
+        _ = try shard(dir.path("a.sqlite"), runs: 2)
+        _ = try shard(dir.path("b.sqlite"), runs: 1)
+        let target = try ResultsStore(path: dir.path("all.sqlite"))
+        let a = try target.merge(shardPath: dir.path("a.sqlite"))
+        let b = try target.merge(shardPath: dir.path("b.sqlite"))
+        XCTAssertEqual([a.runsAdded, a.predictions, b.runsAdded, b.predictions], [2, 6, 1, 3])
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM models"), 1, "models deduplicated by sha256")
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM datasets"), 1)
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM predictions"), 9)
+        let again = try target.merge(shardPath: dir.path("a.sqlite"))
+        XCTAssertEqual([again.runsAdded, again.runsUnchanged, again.predictions], [0, 2, 0], "merging twice changes nothing")
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM runs"), 3)
+    }
+
+    func testQueuedPlaceholderIsFilled() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-merge")
+        let uuid = "0c6c0b5e-7f5f-4c5e-9d1e-000000000001"
+        _ = try shard(dir.path("task-0.sqlite"), runs: 1, uuids: [uuid])
+        let target = try ResultsStore(path: dir.path("main.sqlite"))
+        let f = try Fixture(store: target)
+        let sweep = try target.insertSweep(name: "s", statement: "sweep …")
+        var placeholder = f.run()
+        placeholder.uuid = uuid
+        placeholder.status = .queued
+        placeholder.sweepID = sweep
+        let id = try target.insertRun(placeholder)
+        let report = try target.merge(shardPath: dir.path("task-0.sqlite"))
+        XCTAssertEqual(report.runsFilled, 1)
+        let run = try XCTUnwrap(try target.run(id: id))
+        XCTAssertEqual(run.status, .done)
+        XCTAssertEqual(run.sweepID, sweep, "the placeholder keeps its id and sweep")
+        XCTAssertEqual(try target.predictions(runID: id).count, 3)
+    }
+
+    func testConflictingRunIsAnErrorAndNothingIsWritten() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-merge")
+        let uuid = "0c6c0b5e-7f5f-4c5e-9d1e-000000000002"
+        _ = try shard(dir.path("a.sqlite"), runs: 2, uuids: ["0c6c0b5e-7f5f-4c5e-9d1e-0000000000aa", uuid])
+        let target = try shard(dir.path("t.sqlite"), runs: 1, uuids: [uuid])
+        try target.finishRun(id: 1, status: .interrupted)
+        XCTAssertStoreError(try target.merge(shardPath: dir.path("a.sqlite"))) { "\($0)".contains(uuid) && "\($0)".contains("differs") }
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM runs"), 1, "the run merged before the conflict was rolled back")
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM predictions"), 3)
+    }
+
+    func testNewerSchemaNonDatabaseAndMissingFileAreOneLineErrors() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-merge")
+        _ = try shard(dir.path("newer.sqlite"), runs: 1)
+        let queue = try DatabaseQueue(path: dir.path("newer.sqlite"))
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_future')") }
+        try Data("not a database at all, just text".utf8).write(to: URL(fileURLWithPath: dir.path("notes.sqlite")))
+        let plain = try DatabaseQueue(path: dir.path("other.sqlite"))
+        try plain.write { try $0.execute(sql: "CREATE TABLE t (x)") }
+        let target = try ResultsStore(path: dir.path("t.sqlite"))
+        for (file, expected) in [("newer.sqlite", "newer"), ("notes.sqlite", "not"), ("other.sqlite", "not an ftlab"),
+                                 ("missing.sqlite", "no such file")] {
+            do {
+                _ = try target.merge(shardPath: dir.path(file))
+                XCTFail("\(file) merged")
+            } catch {
+                let text = "\(error)"
+                XCTAssertTrue(text.contains(expected), "\(file): \(text)")
+                XCTAssertFalse(text.contains("\n"), "one line: \(text)")
+            }
+        }
+        XCTAssertEqual(try target.int("SELECT COUNT(*) FROM runs"), 0)
+    }
+}
+
+/// Claims of sweep runs by several workers on one database file: each run exactly once.
+final class SweepClaimTests: XCTestCase {
+    func testConcurrentClaimsTakeEachRunOnce() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-claim")
+        let path = dir.path("q.sqlite")
+        let store = try ResultsStore(path: path)
+        let f = try Fixture(store: store)
+        let sweep = try store.insertSweep(name: nil, statement: "sweep …")
+        for _ in 0..<40 {
+            var run = f.run()
+            run.status = .queued
+            run.sweepID = sweep
+            _ = try store.insertRun(run)
+        }
+        let lock = NSLock()
+        var claimed: [Int64] = []
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let mine = try! ResultsStore(path: path)   // one connection pool per worker, as processes have
+            while let run = try! mine.claimNextSweepRun(host: "h", pid: Int32(1000 + worker), isAlive: { _ in true }) {
+                lock.lock(); claimed.append(run.id!); lock.unlock()
+            }
+        }
+        XCTAssertEqual(claimed.sorted(), Array(1...40))
+        XCTAssertEqual(try store.int("SELECT COUNT(*) FROM runs WHERE status = 'running'"), 40)
+    }
+
+    func testDeadWorkersClaimIsResumedByAnother() throws {
+        let store = try ResultsStore(path: ":memory:")
+        let f = try Fixture(store: store)
+        let sweep = try store.insertSweep(name: nil, statement: "sweep …")
+        var run = f.run(host: "h", pid: 4242)
+        run.sweepID = sweep
+        let id = try store.insertRun(run)   // running, claimed by pid 4242
+        XCTAssertNil(try store.claimNextSweepRun(host: "h", pid: 7, isAlive: { _ in true }), "a live worker's run is not taken")
+        let taken = try store.claimNextSweepRun(host: "h", pid: 7, isAlive: { $0 != 4242 })
+        XCTAssertEqual(taken?.id, id)
+        XCTAssertEqual(taken?.pid, 7)
+    }
+}
