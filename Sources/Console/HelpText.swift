@@ -123,6 +123,13 @@ enum HelpText {
       resume run N   continue an interrupted run: an evaluation from its first missing example,
                      a training run from its last checkpoint (then its evaluation)
 
+      sweep MODEL, … on TASK with METHOD, … [lr X, …] [seeds A..B] [options] [then eval …]
+            [name NAME] [emit slurm DIR]
+        a grid of runs, queued (methods: full, lora, dora, zero-shot, K-shot); runs already in the
+        database are reused. `ftlab work [-j N]` runs the queue; `emit slurm DIR` writes a job
+        array with one shard database per task, merged back by `ftlab merge DIR/shards/*.sqlite`.
+      sweep status N   the sweep's runs; `sweeps` lists sweeps by status
+
     """
 
     static let dot = """
