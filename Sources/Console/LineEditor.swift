@@ -25,8 +25,11 @@ public final class LineEditor {
         rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n(),=<>!~;"))
         rl_attempted_completion_function = ftlabAttemptedCompletion
         using_history()
-        stifle_history(5000)
+        stifle_history(Int32(Self.historyLimit))
         _ = read_history(historyPath)
+        // The file only ever grows by append_history: cut it to the limit too, as bash and
+        // sqlite3 do, or it grows without bound across sessions.
+        _ = history_truncate_file(historyPath, Int32(Self.historyLimit))
         SignalHandling.installInteractive()
     }
 
@@ -48,6 +51,9 @@ public final class LineEditor {
         }
         return line
     }
+
+    /// Lines kept in memory and in the history file.
+    static let historyLimit = 5000
 
     /// Makes sure the history file exists, so `append_history` can add to it.
     public static func prepareHistoryFile(_ path: String) {

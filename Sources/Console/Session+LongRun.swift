@@ -16,9 +16,30 @@ extension Session {
         SignalHandling.reset()
         body { SignalHandling.interrupted }
         SignalHandling.reset()
-        guard let id = runID(), let run = try store.run(id: id) else { throw ConsoleError(failure() ?? notStarted) }
+        guard let id = runID(), var run = try store.run(id: id) else { throw ConsoleError(failure() ?? notStarted) }
+        if run.status == .running {
+            // The runner ended without recording how (its own writes failed: a full disk, a
+            // read-only file). What it stored stays; the run is marked interrupted if the
+            // database takes that write, and the cause is reported, never a silent success.
+            let cause = failure() ?? "the run ended without finishing"
+            try? store.finishRun(id: id, status: .interrupted, error: cause)
+            run = (try? store.run(id: id)) ?? run
+            let kept = (try? store.existingExampleIndices(runID: id).count) ?? 0
+            throw ConsoleError("run \(id) stopped: \(StoreErrorText.oneLine(cause)); \(kept) predictions kept — "
+                               + "`resume run \(id)` continues once the cause is fixed")
+        }
+        if run.status == .failed {
+            let kept = (try? store.existingExampleIndices(runID: id).count) ?? 0
+            throw ConsoleError("run \(id) failed: \(StoreErrorText.oneLine(run.error ?? "unknown error"))"
+                               + (kept > 0 ? "; \(kept) predictions kept — `resume run \(id)` continues once the cause is fixed" : ""))
+        }
         emit(describe(run))
-        if run.status == .failed { throw ConsoleError("run \(id) failed: \(run.error ?? "unknown error")") }
         return run
+    }
+}
+
+enum StoreErrorText {
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
     }
 }

@@ -161,6 +161,12 @@ public final class Session {
 
     func run(_ command: Command) throws {
         switch command {
+        case .eval, .train, .sweep, .resume:
+            // Refused before any model loads: the run could not be recorded.
+            if store.isReadOnly { throw ConsoleError(StoreError.readOnly(databasePath).description) }
+        default: break
+        }
+        switch command {
         case .query(let q):
             print(try select(QueryCompiler.compile(q)))
         case .showRun(let id):

@@ -34,6 +34,15 @@ struct StatementParser {
     let tokens: [Token]
     private(set) var position = 0
     let firstLine: Int
+    /// Parentheses and `not`s open around the expression being parsed. Bounded, so that no input
+    /// can exhaust the stack of this recursive-descent parser (or of the compiler and the
+    /// expression tree's destruction after it).
+    private var depth = 0
+    static let maxNestingDepth = 256
+    /// Comparisons in the statement: `and`/`or` chains build left-deep trees, which the compiler
+    /// walks recursively, so their length is bounded too.
+    private var conditions = 0
+    static let maxConditions = 4096
 
     /// Words that structure a statement; seeing one where a field belongs means a field is missing
     /// rather than misspelt.
@@ -273,14 +282,26 @@ struct StatementParser {
 
     private mutating func parseNot(_ source: Source) throws -> Expr {
         if current.isKeyword("not") {
+            try enter(current)
+            defer { depth -= 1 }
             advance()
             return .not(try parseNot(source))
         }
         return try parsePrimary(source)
     }
 
+    /// One more level of nesting at `token`, or a "nesting too deep" error pointing at it.
+    private mutating func enter(_ token: Token) throws {
+        depth += 1
+        if depth > Self.maxNestingDepth {
+            throw error("nesting too deep: more than \(Self.maxNestingDepth) levels of parentheses and `not`", token)
+        }
+    }
+
     private mutating func parsePrimary(_ source: Source) throws -> Expr {
         if current.isSymbol("(") {
+            try enter(current)
+            defer { depth -= 1 }
             let open = advance()
             let inner = try parseOr(source)
             guard current.isSymbol(")") else {
@@ -293,6 +314,10 @@ struct StatementParser {
     }
 
     private mutating func parseComparison(_ source: Source) throws -> Expr {
+        conditions += 1
+        if conditions > Self.maxConditions {
+            throw error("too many conditions: more than \(Self.maxConditions) in one statement", current)
+        }
         let field = try fieldName(source)
         let opToken = current
         if case .symbol(let s) = opToken.kind, let op = CompareOp(rawValue: s) {

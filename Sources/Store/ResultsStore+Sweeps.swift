@@ -25,6 +25,7 @@ extension ResultsStore {
     /// workers can never claim the same run. Stale claims (a `running` run whose process is gone
     /// on this host) are released first. Returns nil when nothing is left.
     public func claimNextSweepRun(host: String, pid: Int32, isAlive: (Int32) -> Bool) throws -> RunRecord? {
+        if isReadOnly { throw StoreError.readOnly(path) }
         _ = try markStaleRunsInterrupted(host: host, isAlive: isAlive)
         do {
             return try writer.writeWithoutTransaction { db -> RunRecord? in

@@ -11,6 +11,9 @@ public final class ResultsStore: Sendable {
     public let path: String
     /// The identifier of the last applied migration, e.g. "001_init".
     public let schemaVersion: String
+    /// Opened read-only because the file or its folder cannot be written (a read-only checkout or
+    /// mount, a 0444 file): reads work, every write is refused with `StoreError.readOnly`.
+    public let isReadOnly: Bool
 
     let writer: any DatabaseWriter
 
@@ -25,10 +28,30 @@ public final class ResultsStore: Sendable {
         if !inMemory {
             try Self.checkExistingFile(path: path, migrator: migrator)
         }
+        if !inMemory && Self.isUnwritable(path) {
+            // No WAL switch, no migration: the file is read as it is.
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(5)
+            do {
+                writer = try DatabaseQueue(path: path, configuration: config)
+                schemaVersion = try writer.read { db in try migrator.appliedMigrations(db).last } ?? ""
+            } catch let error as DatabaseError {
+                throw Self.openError(error, path: path)
+            }
+            isReadOnly = true
+            return
+        }
+        isReadOnly = false
 
         var config = Configuration()
         config.foreignKeysEnabled = true          // PRAGMA foreign_keys=ON on every connection
         config.busyMode = .timeout(5)             // busy_timeout: wait for a concurrent writer
+        if let pages = ProcessInfo.processInfo.environment["FTLAB_SQLITE_MAX_PAGE_COUNT"].flatMap(Int.init) {
+            // Test hook: caps the database's size, so writes fail with SQLITE_FULL exactly as on
+            // a full disk (tests of what a run does when its writes fail).
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
+        }
         do {
             if inMemory {
                 writer = try DatabaseQueue(configuration: config)
@@ -44,6 +67,15 @@ public final class ResultsStore: Sendable {
         } catch let error as DatabaseError {
             throw Self.openError(error, path: path)
         }
+    }
+
+    /// An existing file that this process cannot write, or whose folder it cannot write (SQLite
+    /// needs the folder for its journal).
+    static func isUnwritable(_ path: String) -> Bool {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path) else { return false }
+        let folder = (path as NSString).deletingLastPathComponent
+        return !fm.isWritableFile(atPath: path) || !fm.isWritableFile(atPath: folder.isEmpty ? "." : folder)
     }
 
     /// `--db PATH`, else `$FTLAB_DB`, else `./ftlab.sqlite`. Empty values count as absent.
@@ -119,6 +151,7 @@ public final class ResultsStore: Sendable {
 
     /// One write transaction; any error rolls all of it back.
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        if isReadOnly { throw StoreError.readOnly(path) }
         do { return try writer.write(updates) } catch { throw StoreError.wrap(error) }
     }
 

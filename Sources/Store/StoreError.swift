@@ -23,6 +23,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case unknownColumn(column: String, source: String)
     /// A run id that does not exist.
     case noSuchRun(Int64)
+    /// A write to a database opened read-only (the file or its folder is not writable).
+    case readOnly(String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "\(source) has no column named \(column)"
         case let .noSuchRun(id):
             return "no run with id \(id)"
+        case let .readOnly(path):
+            return "\(path) is open read-only (the file or its folder is not writable): queries and reports work, runs cannot be recorded"
         }
     }
 

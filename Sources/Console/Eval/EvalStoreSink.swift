@@ -144,5 +144,13 @@ final class EvalStoreSink: EvalSink {
 final class EvalSinkChain: EvalSink {
     let sinks: [EvalSink]
     init(_ sinks: [EvalSink]) { self.sinks = sinks }
-    func handle(_ event: EvalEvent) throws { for sink in sinks { try sink.handle(event) } }
+    /// Every sink sees every event, even when an earlier one failed (a full disk must not hide
+    /// the failure from the sinks that report it); the first error is rethrown.
+    func handle(_ event: EvalEvent) throws {
+        var first: Error?
+        for sink in sinks {
+            do { try sink.handle(event) } catch { if first == nil { first = error } }
+        }
+        if let first { throw first }
+    }
 }

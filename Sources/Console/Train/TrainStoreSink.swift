@@ -131,5 +131,13 @@ final class TrainStoreSink: TrainSink {
 final class TrainSinkChain: TrainSink {
     let sinks: [TrainSink]
     init(_ sinks: [TrainSink]) { self.sinks = sinks }
-    func handle(_ event: TrainEvent) throws { for sink in sinks { try sink.handle(event) } }
+    /// Every sink sees every event, even when an earlier one failed (a full disk must not hide
+    /// the failure from the sinks that report it); the first error is rethrown.
+    func handle(_ event: TrainEvent) throws {
+        var first: Error?
+        for sink in sinks {
+            do { try sink.handle(event) } catch { if first == nil { first = error } }
+        }
+        if let first { throw first }
+    }
 }
