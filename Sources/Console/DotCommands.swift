@@ -6,7 +6,7 @@ import Store
 /// The dot-commands: settings and housekeeping that are not part of the query language.
 extension Session {
     static let dotCommands = [".help", ".tables", ".schema", ".mode", ".headers", ".output", ".once",
-                              ".timer", ".maxrows", ".read", ".open", ".sql", ".data", ".datasets", ".quit", ".exit"]
+                              ".timer", ".maxrows", ".read", ".open", ".sql", ".data", ".datasets", ".bail", ".quit", ".exit"]
 
     func runDotCommand(_ line: String) throws {
         let (name, rest) = Self.splitCommand(line)
@@ -19,7 +19,9 @@ extension Session {
             }
             terminal.write(text.hasSuffix("\n") ? text : text + "\n")
         case ".tables":
-            emit(try store.tableNames().joined(separator: "\n") + "\n")
+            // The query language's sources; `.schema` and `.sql` keep the SQL names (q_* views,
+            // train_steps, …).
+            emit(Source.allCases.map(\.rawValue).joined(separator: "\n") + "\n")
         case ".schema":
             let statements = try store.schemaSQL(for: argument.isEmpty ? nil : argument)
             guard !statements.isEmpty else { throw ConsoleError(".schema: no table or view named '\(argument)'") }
@@ -33,6 +35,8 @@ extension Session {
             options.headers = try Self.onOff(argument, command: name)
         case ".timer":
             timer = try Self.onOff(argument, command: name)
+        case ".bail":
+            bail = try Self.onOff(argument, command: name)
         case ".maxrows":
             guard let n = Int(argument), n >= 0 else { throw ConsoleError(".maxrows: expected a number ≥ 0, got '\(argument)'") }
             options.maxRows = n

@@ -113,6 +113,7 @@ enum HelpText {
         seq N (512 tokens; longer examples are truncated and counted)  limit N  seed S (0)
         clip X (max gradient norm, 1.0)  freeze-embeddings (full only)
         fp32 (lora/dora: train on the fp32 base; default: the base stays in its quantized blocks)
+        checkpoint-every N (100 steps; and at least every 10 minutes of training)
         recompute on|off (recompute each layer's activations in the backward pass; default: on
                    only when stored activations would not fit the memory available)
       The run's peak memory is estimated first and printed; a run that cannot fit the memory
@@ -142,6 +143,7 @@ enum HelpText {
       .output [FILE]           send results to FILE (no FILE: back to the terminal)
       .once FILE               send only the next result to FILE
       .timer on|off            print the time each statement took
+      .bail on|off             scripts stop at their first error (on, the default) or run past it
       .maxrows N               print at most N rows (0 = all)
       .read FILE               run the statements in FILE
       .open DB                 switch to another results database

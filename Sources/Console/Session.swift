@@ -20,6 +20,9 @@ public final class Session {
     var timer = false
     /// The statement being run, as typed (a sweep records it).
     var currentStatement = ""
+    /// `.bail on` (the default for scripts): a script stops at its first error, and says where.
+    /// `.bail off` runs the remaining lines (the script still ends with a non-zero status).
+    var bail = true
     var quitRequested = false
 
     let terminal: TextSink
@@ -39,6 +42,11 @@ public final class Session {
         self.databasePath = store.path
         self.terminal = output
         self.errors = errors
+        // A run left `running` by a process that is gone (killed, crashed) is interrupted: say so
+        // in the database as soon as it is opened for writing, not only when someone resumes it.
+        if !store.isReadOnly {
+            _ = try? store.markStaleRunsInterrupted(host: ProcessProbe.host, isAlive: ProcessProbe.isAlive)
+        }
     }
 
     // MARK: entry points
@@ -114,14 +122,24 @@ public final class Session {
     /// Runs every line of a script, stopping at the first error. Returns false if one failed.
     public func runScript(_ text: String, origin: String?) -> Bool {
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var failed = false
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines {
             lineNumber += 1
-            if quitRequested { return true }
+            if quitRequested { return !failed }
             if !execute(String(line).trimmingCharacters(in: CharacterSet(charactersIn: "\r")), origin: origin, line: lineNumber) {
-                return false
+                failed = true
+                if bail {
+                    let rest = lines.dropFirst(lineNumber).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+                    if rest > 0 {
+                        errors.write("stopped at line \(lineNumber): \(rest) more line\(rest == 1 ? "" : "s") not run "
+                                     + "(`.bail off` runs past errors)\n")
+                    }
+                    return false
+                }
             }
         }
-        return true
+        return !failed
     }
 
     func report(_ error: Error, origin: String?, line: Int) {

@@ -3,7 +3,7 @@
 extension StatementParser {
     static let trainOptions = ["split", "r", "alpha", "dropout", "targets", "rslora", "lr", "wd", "warmup",
                                "schedule", "epochs", "steps", "batch", "accum", "seq", "limit", "seed", "clip",
-                               "freeze-embeddings", "fp32", "recompute"]
+                               "freeze-embeddings", "fp32", "recompute", "checkpoint-every"]
     static let schedules = ["cosine", "linear", "constant"]
 
     mutating func parseTrain() throws -> TrainCommand {
@@ -64,6 +64,7 @@ extension StatementParser {
             case "seed": command.seed = try nonNegativeInteger("seed")
             case "clip": command.clip = try positiveNumber("clip")
             case "fp32": command.fp32 = true
+            case "checkpoint-every": command.checkpointEvery = try positiveInteger("checkpoint-every")
             case "recompute":
                 let token = current
                 guard case .word(let w) = token.kind, ["on", "off"].contains(w.lowercased()) else {

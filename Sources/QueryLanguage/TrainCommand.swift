@@ -31,6 +31,9 @@ public struct TrainCommand: Equatable, Sendable {
     public var fp32 = false
     /// Activation recomputation forced on or off (nil: the memory plan decides).
     public var recompute: Bool?
+    /// Steps between checkpoints (nil: the spec's default, 100; a checkpoint is also written at
+    /// least every 10 minutes of training).
+    public var checkpointEvery: Int?
     /// `then eval on TASK …`: the evaluation that follows, its `model` left empty (the trained one).
     public var thenEval: EvalCommand?
 

@@ -11,6 +11,11 @@ extension ResultsStore {
         }
     }
 
+    /// Puts an existing run into a sweep (an interrupted run the sweep would otherwise queue again).
+    public func assignSweep(runID: Int64, sweepID: Int64) throws {
+        try write { db in try db.execute(sql: "UPDATE runs SET sweep_id = ? WHERE id = ?", arguments: [sweepID, runID]) }
+    }
+
     /// The run of any status (queued, running, interrupted, done, failed) with this spec hash
     /// and kind, newest first — a sweep does not queue a run the database already has.
     public func latestRun(specHash: String, kind: RunKind) throws -> RunRecord? {

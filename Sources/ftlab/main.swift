@@ -39,8 +39,11 @@ struct DataOption: ParsableArguments {
     func session(_ database: DatabaseOption) throws -> Session {
         let session: Session
         do {
+            // A mistyped --db must not silently start an empty database somewhere: say so.
+            let existed = database.path == ":memory:" || FileManager.default.fileExists(atPath: database.path)
             session = try Session(databasePath: database.path, output: StandardOutputSink(),
                                   errors: StandardOutputSink(.standardError))
+            if !existed { FileHandle.standardError.write(Data("created new database \(database.path)\n".utf8)) }
             if let data { session.dataDirectory = try DataDirectory.resolve(explicit: data) }
             if let memory {
                 guard let bytes = MemoryPlanner.parseSize(memory) else {
@@ -82,4 +85,29 @@ struct Shell: ParsableCommand {
     }
 }
 
-Ftlab.main()
+/// `ftlab --db D eval …`: global options may come before the subcommand as well as after it.
+/// ArgumentParser reads everything before a subcommand as the default subcommand's (the REPL's),
+/// so leading `--db`, `--data` and `--memory` are moved behind the subcommand's name.
+func reorderedArguments(_ arguments: [String]) -> [String] {
+    let subcommands: Set<String> = ["shell", "demo", "eval", "train", "sweep", "work", "run-task", "merge", "datasets",
+                                    "models", "generate", "logits", "bench"]
+    let valued: Set<String> = ["--db", "--data", "--memory"]
+    var leading: [String] = []
+    var i = 0
+    while i < arguments.count {
+        let a = arguments[i]
+        if valued.contains(a), i + 1 < arguments.count {
+            leading += [a, arguments[i + 1]]
+            i += 2
+        } else if valued.contains(where: { a.hasPrefix($0 + "=") }) {
+            leading.append(a)
+            i += 1
+        } else {
+            break
+        }
+    }
+    guard !leading.isEmpty, i < arguments.count, subcommands.contains(arguments[i]) else { return arguments }
+    return [arguments[i]] + leading + Array(arguments[(i + 1)...])
+}
+
+Ftlab.main(reorderedArguments(Array(CommandLine.arguments.dropFirst())))

@@ -33,3 +33,17 @@ final class SHA256Tests: XCTestCase {
         }
     }
 }
+
+/// An evaluation's identity does not include its decoding width (outputs do not depend on it),
+/// and a spec at the default width keeps the hash its plain JSON always had.
+final class ExperimentIdentityTests: XCTestCase {
+    func testWidthIsNotPartOfTheIdentity() {
+        var a = ExperimentSpec(model: "m", modelPath: "/m.gguf", task: "gsm8k")
+        var b = a
+        b.batchSize = 16
+        XCTAssertEqual(a.identityHash(), b.identityHash())
+        XCTAssertEqual(a.identityHash(), SHA256.hex(a.json()))
+        a.shots = 5
+        XCTAssertNotEqual(a.identityHash(), b.identityHash())
+    }
+}

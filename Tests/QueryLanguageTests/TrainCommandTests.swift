@@ -29,7 +29,7 @@ final class TrainCommandTests: XCTestCase {
     func testErrorsPointAtTheWord() {
         assertError("train m on gsm8k", "expected `with` after the task, got end of input", column: 17)
         assertError("train m on gsm8k with qlora", "expected a method (full, lora, dora) after `with`, got `qlora`", column: 23)
-        assertError("train m on gsm8k with lora rank 8", "expected a train option (split, r, alpha, dropout, targets, rslora, lr, wd, warmup, schedule, epochs, steps, batch, accum, seq, limit, seed, clip, freeze-embeddings, fp32, recompute), `then eval …` or end of statement, got `rank`", column: 28)
+        assertError("train m on gsm8k with lora rank 8", "expected a train option (split, r, alpha, dropout, targets, rslora, lr, wd, warmup, schedule, epochs, steps, batch, accum, seq, limit, seed, clip, freeze-embeddings, fp32, recompute, checkpoint-every), `then eval …` or end of statement, got `rank`", column: 28)
         assertError("train m on gsm8k with lora lr 0", "lr must be positive, got `0`", column: 31)
         assertError("train m on gsm8k with lora dropout 1.5", "dropout must lie in [0, 1), got 1.5", column: 36)
         assertError("train m on gsm8k with lora epochs 1 steps 3", "give `epochs N` or `steps N`, not both", column: 28)
@@ -43,5 +43,19 @@ final class TrainCommandTests: XCTestCase {
 
     func testTrainIsNotCompiledToSQL() {
         XCTAssertThrowsError(try QueryCompiler.compile(.train(TrainCommand(model: "m", task: "t", method: .full))))
+    }
+}
+
+final class TrainRunOptionTests: XCTestCase {
+    func testBaseWeightsRecomputeAndCheckpointInterval() throws {
+        guard case .train(let t)? = try QueryParser.parse("train m on gsm8k with lora fp32 recompute on checkpoint-every 25").first else {
+            return XCTFail("not a train statement")
+        }
+        XCTAssertTrue(t.fp32)
+        XCTAssertEqual(t.recompute, true)
+        XCTAssertEqual(t.checkpointEvery, 25)
+        XCTAssertTrue(parseError("train m on gsm8k with full fp32")?.message.contains("full fine-tuning always trains fp32") ?? false)
+        XCTAssertTrue(parseError("train m on gsm8k with lora recompute maybe")?.message.contains("`on` or `off`") ?? false)
+        XCTAssertTrue(parseError("train m on gsm8k with lora checkpoint-every 0")?.message.contains("positive") ?? false)
     }
 }

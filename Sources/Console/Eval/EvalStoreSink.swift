@@ -69,10 +69,12 @@ final class EvalStoreSink: EvalSink {
         let json = spec.json()
         // The evaluation of a tuned model is a different experiment from the same evaluation of
         // the base model: its identity includes the training run's.
-        var specHash = SHA256.hex(json)
+        var specHash = spec.identityHash()
         var sweepID: Int64?
         if let parentRunID, let parent = try store.run(id: parentRunID) {
-            specHash = SHA256.hex(parent.specHash + "\n" + json)
+            var canonical = spec
+            canonical.batchSize = ExperimentSpec.defaultBatchSize
+            specHash = SHA256.hex(parent.specHash + "\n" + canonical.json())
             sweepID = parent.sweepID   // a sweep's training run's evaluation belongs to the sweep too
         }
         return try store.insertRun(RunRecord(

@@ -36,7 +36,7 @@ enum RunRows {
     static func queuedEvaluation(_ spec: ExperimentSpec) -> RunRecord {
         let json = spec.json()
         return RunRecord(
-            specHash: SHA256.hex(json), modelID: 0, datasetID: 0, method: spec.shots > 0 ? .fewShot : .zeroShot,
+            specHash: spec.identityHash(), modelID: 0, datasetID: 0, method: spec.shots > 0 ? .fewShot : .zeroShot,
             kind: .eval, promptFormat: spec.promptFormat.rawValue, shots: spec.shots, batchSize: spec.batchSize,
             seed: Int64(bitPattern: spec.seed), specJSON: json, status: .queued,
             engineVersion: EvalModel.engineVersion, host: ProcessProbe.host)

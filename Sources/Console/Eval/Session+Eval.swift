@@ -12,15 +12,38 @@ extension Session {
         // A catalog key, a key registered with `models add`, or a path; a clear error otherwise.
         let modelPath = try ModelLocator(store: store).resolve(command.model).path
         let spec = try Self.evalSpec(command, modelPath: modelPath)
-        if reuseFinishedRuns, let run = try store.finishedRun(specHash: SHA256.hex(spec.json()), kind: .eval),
+        if reuseFinishedRuns, let run = try store.finishedRun(specHash: spec.identityHash(), kind: .eval),
            let id = run.id {
             emit("reusing " + Self.describe(run))
+            return id
+        }
+        if let id = try unfinishedRun(specHash: spec.identityHash(), kind: .eval) {
+            try resumeRun(id)
             return id
         }
         let sink = EvalStoreSink(store: store)
         try execute(spec: spec, sink: sink, skipping: [])
         guard let id = sink.runID else { throw ConsoleError("the run was not recorded") }
         return id
+    }
+
+    /// A run with this spec that is not finished: one being executed by a live process is an
+    /// error naming it (the same spec never runs twice at once in one database); an interrupted
+    /// one is returned, to be resumed instead of started again from scratch (said on stderr).
+    /// Stale runs (their process gone on this host) count as interrupted.
+    func unfinishedRun(specHash: String, kind: RunKind) throws -> Int64? {
+        _ = try store.markStaleRunsInterrupted(host: ProcessProbe.host, isAlive: ProcessProbe.isAlive)
+        guard let run = try store.latestRun(specHash: specHash, kind: kind), let id = run.id, run.parentRunID == nil else { return nil }
+        switch run.status {
+        case .running:
+            throw ConsoleError("run \(id) with this spec is running (pid \(run.pid.map(String.init) ?? "?") on \(run.host)); "
+                               + "wait for it, or query it with `show run \(id)`")
+        case .interrupted:
+            errors.write("resuming interrupted run \(id), which has this spec (instead of starting it again)\n")
+            return id
+        case .queued, .done, .failed:
+            return nil
+        }
     }
 
     /// Continues an interrupted run from the examples it has not stored yet.

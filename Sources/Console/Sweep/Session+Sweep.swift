@@ -28,8 +28,11 @@ extension Session {
             datasets[key] = d
             return d
         }
+        var adopt: [Int64] = []
         func note(_ run: RunRecord) {
             if run.status == .done { reused.append(run.id!) } else { pending.append(run.id!) }
+            // An interrupted run started on its own joins the sweep, so its workers resume it.
+            if run.status == .interrupted && run.sweepID == nil { adopt.append(run.id!) }
         }
         for point in command.points {
             var record: RunRecord
@@ -55,7 +58,7 @@ extension Session {
             case .eval(let e):
                 let modelPath = try ModelLocator(store: store).resolve(e.model).path
                 let spec = try Self.evalSpec(e, modelPath: modelPath)
-                if let run = try store.latestRun(specHash: SHA256.hex(spec.json()), kind: .eval), run.status != .failed,
+                if let run = try store.latestRun(specHash: spec.identityHash(), kind: .eval), run.status != .failed,
                    run.parentRunID == nil {
                     note(run)
                     continue
@@ -73,6 +76,7 @@ extension Session {
             planned.append(PlannedRun(record: record, label: label, seconds: seconds))
         }
         let sweepID = try store.insertSweep(name: command.name, statement: statement)
+        for id in adopt { try store.assignSweep(runID: id, sweepID: sweepID) }
         var queued: [RunRecord] = []
         for var p in planned {
             p.record.sweepID = sweepID

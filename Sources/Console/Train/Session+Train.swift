@@ -20,6 +20,10 @@ extension Session {
                 return id
             }
         }
+        if let id = try unfinishedRun(specHash: spec.identityHash(), kind: .train) {
+            try resumeRun(id)
+            return id
+        }
         let estimate = try planTraining(spec)
         let sink = TrainStoreSink(store: store)
         sink.memoryEstimate = estimate
@@ -51,6 +55,7 @@ extension Session {
         spec.freezeEmbeddings = c.freezeEmbeddings
         if c.fp32 { spec.baseWeights = WeightPrecision.fp32.rawValue }
         spec.recompute = c.recompute
+        if let n = c.checkpointEvery { spec.checkpointEvery = n }
         if let wd = c.weightDecay { spec.weightDecay = wd }
         if let w = c.warmup { spec.warmupSteps = w }
         if let s = c.schedule {

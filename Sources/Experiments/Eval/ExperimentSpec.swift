@@ -68,6 +68,16 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
+    /// What identifies the run's outcome, hashed into `spec_hash`: the spec with its decoding
+    /// width set to the default, since greedy outputs do not depend on it (tested); a run at
+    /// width 16 and one at 32 are the same experiment. (A spec at the default width hashes as
+    /// its plain JSON always did.)
+    public func identityHash() -> String {
+        var s = self
+        s.batchSize = Self.defaultBatchSize
+        return SHA256.hex(s.json())
+    }
+
     public static func fromJSON(_ text: String) throws -> ExperimentSpec {
         try JSONDecoder().decode(ExperimentSpec.self, from: Data(text.utf8))
     }

@@ -129,6 +129,7 @@ public final class TrainRunner {
                 truncated: data.stats.truncated, dropped: data.stats.droppedAnswerCut, totalSteps: total,
                 firstStep: step, trainableParameters: tensors.reduce(0) { $0 + $1.value.count })))
             var sessionSteps = 0
+            var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             while step < total {
                 if shouldStop() {
                     try checkpoint(step: step, cursor: sampler.cursor, total: total, optimizer: optimizer, sink: sink)
@@ -165,8 +166,12 @@ public final class TrainRunner {
                     gradNorm: Double(norm), tokens: tokens, answerTokens: answerTokens,
                     seconds: Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9,
                     elapsed: elapsed(), sessionSteps: sessionSteps, sessionTokens: sessionTokens)))
-                if step % spec.checkpointEvery == 0 && step < total {
+                // Every `checkpoint-every` steps, and at least every `checkpointSeconds` of training,
+                // so a kill -9 loses at most that much work.
+                let sinceCheckpoint = Double(DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1e9
+                if step < total && (step % spec.checkpointEvery == 0 || sinceCheckpoint >= checkpointSeconds) {
                     try checkpoint(step: step, cursor: sampler.cursor, total: total, optimizer: optimizer, sink: sink)
+                    lastCheckpoint = DispatchTime.now().uptimeNanoseconds
                 }
             }
             try checkpoint(step: step, cursor: sampler.cursor, total: total, optimizer: optimizer, sink: sink)
@@ -217,6 +222,8 @@ public final class TrainRunner {
     /// Whether the graph recomputes activations: the spec's choice, else what the memory plan
     /// decided (`TrainRunner.recomputeActivations` is set by whoever planned the run), else off.
     public var recomputeActivations = false
+    /// A checkpoint is also written whenever this much training time passed since the last one.
+    public var checkpointSeconds: Double = 600
 
     /// The tuned model for evaluation: LoRA/DoRA merged into the base weights (after this the
     /// runner cannot train further), a full fine-tune as is. Adapters trained on a quantized base

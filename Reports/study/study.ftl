@@ -1,0 +1,22 @@
+-- The study's protocol as ftlab statements (issue 16). Queue it with
+--   ftlab --db Reports/study/study.sqlite < Reports/study/study.ftl
+-- and run it with `ftlab work --db Reports/study/study.sqlite` (resumable: a killed worker's run
+-- is resumed by the next; runs already in the database are never queued twice).
+
+-- Baselines: zero-shot and 5-shot (fixed shots) on the whole GSM8K test, all four models.
+sweep smollm2-135m-instruct, gemma3-270m, qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with zero-shot, 5-shot name baselines
+
+-- Forgetting probe baselines: PIQA validation, first 500, untouched models.
+sweep smollm2-135m-instruct, gemma3-270m, qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on piqa with zero-shot split validation limit 500 name piqa-baselines
+
+-- Fine-tuning on GSM8K train: 100 steps × batch 8, seq 512, answer-only loss, cosine with 10
+-- warm-up steps, clip 1.0; each tuned model evaluated zero-shot on the whole GSM8K test.
+-- Full fine-tuning at lr 2e-5 and 1e-4 (seeds 0 and 1 for the two smallest models).
+sweep smollm2-135m-instruct, gemma3-270m on gsm8k with full lr 2e-5, 1e-4 seeds 0..1 steps 100 then eval on gsm8k name full-small
+sweep qwen2.5-coder-0.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 100 then eval on gsm8k name full-0.5b
+-- LoRA and DoRA at lr 2e-4, r 16, α 32, dropout 0.05, all seven projections (the defaults).
+sweep smollm2-135m-instruct, gemma3-270m on gsm8k with lora, dora seeds 0..1 steps 100 then eval on gsm8k name adapters-small
+sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with lora, dora seed 0 steps 100 then eval on gsm8k name adapters-large
+-- Full fine-tuning of the 1.5B is refused by the memory plan on this machine (≈ 33 GB needed,
+-- 24 GB available); the refusal is the result:
+-- train qwen2.5-coder-1.5b-instruct on gsm8k with full lr 2e-5 steps 100 then eval on gsm8k
