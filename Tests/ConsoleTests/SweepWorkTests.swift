@@ -33,7 +33,8 @@ final class SweepWorkTests: XCTestCase {
         XCTAssertEqual(Set(runs.compactMap(\.sweepID)), [1])
         // The same sweep again finds everything done.
         let again = try FtlabBinary.run(["--db", db, "-c", statement])
-        XCTAssertTrue(again.stdout.contains("0 queued, 3 already done"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("nothing to queue, 3 already done"), again.stdout)
+        XCTAssertEqual(try store.select(sql: "SELECT COUNT(*) FROM sweeps").rows, [[.integer(1)]], "no empty sweep recorded")
     }
 
     func testKilledWorkersRunIsResumedByAnotherWorker() throws {

@@ -75,6 +75,13 @@ extension Session {
             (record.modelID, record.datasetID) = try RunRows.modelAndDataset(model, data, store: store)
             planned.append(PlannedRun(record: record, label: label, seconds: seconds))
         }
+        guard !planned.isEmpty || !adopt.isEmpty else {
+            // Nothing new: no sweep is recorded (typing a sweep again must not pile up empty ones).
+            emit("sweep: \(command.points.count) runs — nothing to queue"
+                 + (reused.isEmpty ? "" : ", \(reused.count) already done (runs \(Self.idList(reused)))")
+                 + (pending.isEmpty ? "" : ", \(pending.count) already queued or unfinished (runs \(Self.idList(pending)))") + "\n")
+            return 0
+        }
         let sweepID = try store.insertSweep(name: command.name, statement: statement)
         for id in adopt { try store.assignSweep(runID: id, sweepID: sweepID) }
         var queued: [RunRecord] = []
