@@ -24,7 +24,10 @@ final class ReadOnlyDatabaseTests: XCTestCase {
         try Self.checkpointToDeleteMode(db)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: db)
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
-        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+            try? FileManager.default.removeItem(atPath: "/tmp/ftlab-ro-bin-\(getpid())")
+        }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path(""))
 
         let query = try Self.runUnprivileged(["--db", db, "-c", "runs select id, model, status"])
@@ -47,7 +50,20 @@ final class ReadOnlyDatabaseTests: XCTestCase {
     static func runUnprivileged(_ arguments: [String]) throws -> FtlabBinary.Result {
         guard getuid() == 0 else { return try FtlabBinary.run(arguments) }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { throw XCTSkip("runuser is absent") }
-        let binary = try XCTUnwrap(FtlabBinary.url).path
+        // The build folder may sit in a private directory (a clean clone in mktemp's 0700 folder):
+        // `nobody` runs a copy of the binary, with its resource bundles, from a world-readable one.
+        let fm = FileManager.default
+        let built = try XCTUnwrap(FtlabBinary.url)
+        let shared = URL(fileURLWithPath: "/tmp/ftlab-ro-bin-\(getpid())")
+        if !fm.fileExists(atPath: shared.path) {
+            try fm.createDirectory(at: shared, withIntermediateDirectories: true)
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: shared.path)
+            let folder = built.deletingLastPathComponent()
+            for name in try fm.contentsOfDirectory(atPath: folder.path) where name == "ftlab" || name.hasSuffix(".resources") {
+                try fm.copyItem(at: folder.appendingPathComponent(name), to: shared.appendingPathComponent(name))
+            }
+        }
+        let binary = shared.appendingPathComponent("ftlab").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
         p.arguments = ["-u", "nobody", "--", binary] + arguments
