@@ -28,18 +28,32 @@ extension ResultsStore {
     /// Claims the oldest sweep run that is queued or was interrupted (its worker died or was
     /// stopped), marking it running for `pid` on `host` in one immediate transaction, so two
     /// workers can never claim the same run. Stale claims (a `running` run whose process is gone
-    /// on this host) are released first. Returns nil when nothing is left.
-    public func claimNextSweepRun(host: String, pid: Int32, isAlive: (Int32) -> Bool) throws -> RunRecord? {
+    /// on this host) are released first. `filter` narrows the claim to some sweeps, models or
+    /// seeds; with several sweeps named, the first named with claimable runs goes first. Returns
+    /// nil when nothing (that matches) is left.
+    public func claimNextSweepRun(host: String, pid: Int32, filter: SweepWorkFilter = SweepWorkFilter(),
+                                  isAlive: (Int32) -> Bool) throws -> RunRecord? {
         if isReadOnly { throw StoreError.readOnly(path) }
         _ = try markStaleRunsInterrupted(host: host, isAlive: isAlive)
         do {
             return try writer.writeWithoutTransaction { db -> RunRecord? in
                 var picked: RunRecord?
                 try db.inTransaction(.immediate) {
-                    guard var run = try RunRecord
+                    var request = RunRecord
                         .filter(Column("sweep_id") != nil && Column("parent_run_id") == nil
                                 && [RunStatus.queued.rawValue, RunStatus.interrupted.rawValue].contains(Column("status")))
-                        .order(Column("id")).fetchOne(db) else { return .commit }
+                    if !filter.sweepIDs.isEmpty { request = request.filter(filter.sweepIDs.contains(Column("sweep_id"))) }
+                    if !filter.seeds.isEmpty { request = request.filter(filter.seeds.contains(Column("seed"))) }
+                    if !filter.models.isEmpty {
+                        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM models WHERE key IN (\(databaseQuestionMarks(count: filter.models.count)))",
+                                                     arguments: StatementArguments(filter.models))
+                        request = request.filter(ids.contains(Column("model_id")))
+                    }
+                    // The sweeps' order as named, then the oldest run.
+                    let rank = filter.sweepIDs.enumerated().reduce(into: "CASE sweep_id") { $0 += " WHEN \($1.element) THEN \($1.offset)" } + " ELSE 0 END"
+                    let ordered = filter.sweepIDs.isEmpty ? request.order(Column("id"))
+                                                          : request.order(SQL(sql: rank).sqlExpression, Column("id"))
+                    guard var run = try ordered.fetchOne(db) else { return .commit }
                     run.status = .running
                     run.pid = pid
                     run.host = host
@@ -52,5 +66,34 @@ extension ResultsStore {
         } catch {
             throw StoreError.wrap(error)
         }
+    }
+
+    /// Every sweep as its name, or its id where it has none, oldest first.
+    public func sweepNames() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT COALESCE(name, CAST(id AS TEXT)) FROM sweeps ORDER BY id") }
+    }
+
+    /// A sweep's id from its name or its number; nil when the database has no such sweep.
+    public func sweepID(named nameOrID: String) throws -> Int64? {
+        try read { db in
+            if let id = Int64(nameOrID), try Int64.fetchOne(db, sql: "SELECT id FROM sweeps WHERE id = ?", arguments: [id]) != nil {
+                return id
+            }
+            return try Int64.fetchOne(db, sql: "SELECT id FROM sweeps WHERE name = ? ORDER BY id DESC", arguments: [nameOrID])
+        }
+    }
+}
+
+/// Which sweep runs a worker may claim (`ftlab work --sweep … --model … --seed …`); empty lists
+/// mean any.
+public struct SweepWorkFilter: Sendable, Equatable {
+    public var sweepIDs: [Int64]
+    public var models: [String]
+    public var seeds: [Int64]
+
+    public init(sweepIDs: [Int64] = [], models: [String] = [], seeds: [Int64] = []) {
+        self.sweepIDs = sweepIDs
+        self.models = models
+        self.seeds = seeds
     }
 }

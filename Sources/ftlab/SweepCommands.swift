@@ -30,6 +30,10 @@ struct WorkCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var data: DataOption
     @Option(name: .customShort("j"), help: "Worker processes (default 1).") var jobs = 1
+    @Option(name: .customLong("sweep"), help: "Only runs of this sweep (name or id); repeat to name several, first named first.")
+    var sweeps: [String] = []
+    @Option(name: .customLong("model"), help: "Only runs of this model; repeatable.") var models: [String] = []
+    @Option(name: .customLong("seed"), help: "Only runs with this seed; repeatable.") var seeds: [Int] = []
 
     func run() throws {
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("-j must be between 1 and 64") }
@@ -37,8 +41,12 @@ struct WorkCommand: ParsableCommand {
         let started = Date()
         if jobs == 1 {
             let session = try data.session(database)
+            let filter: SweepWorkFilter
+            do { filter = try session.workFilter(sweeps: sweeps, models: models, seeds: seeds) } catch {
+                throw ValidationError(String(describing: error))
+            }
             let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let (done, failed) = try session.work(log: log)
+            let (done, failed) = try session.work(filter: filter, log: log)
             FileHandle.standardError.write(Data(String(format: "worker %d: %d runs done, %d failed, %.1f s\n",
                                                        getpid(), done, failed, Date().timeIntervalSince(started)).utf8))
             if failed > 0 { throw ExitCode(1) }
@@ -51,6 +59,7 @@ struct WorkCommand: ParsableCommand {
         var arguments = ["work", "--db", database.path]
         if let d = data.data { arguments += ["--data", d] }
         if let m = data.memory { arguments += ["--memory", m] }
+        arguments += sweeps.flatMap { ["--sweep", $0] } + models.flatMap { ["--model", $0] } + seeds.flatMap { ["--seed", String($0)] }
         let children: [Process] = try (0..<jobs).map { _ in
             let p = Process()
             p.executableURL = me

@@ -132,4 +132,32 @@ final class SweepClaimTests: XCTestCase {
         XCTAssertEqual(taken?.id, id)
         XCTAssertEqual(taken?.pid, 7)
     }
+
+    /// `work --sweep B --sweep A --model m2 --seed 1`: only matching runs, sweeps in the order named.
+    func testFilteredClaimsTakeOnlyMatchingRunsInTheSweepsOrderNamed() throws {
+        let store = try ResultsStore(path: ":memory:")
+        let f = try Fixture(store: store)
+        let other = try store.upsertModel(ModelRecord(key: "m2", family: "llama", params: 2000, path: "/m2.gguf",
+                                                      format: "gguf", sha256: "cc"))
+        let a = try store.insertSweep(name: "a", statement: "sweep …")
+        let b = try store.insertSweep(name: "b", statement: "sweep …")
+        var expected: [Int64] = []
+        for (sweep, model, seed) in [(a, other, 1), (a, f.modelID, 1), (b, other, 0), (b, other, 1), (a, other, 0)] as [(Int64, Int64, Int64)] {
+            var run = f.run()
+            run.status = .queued
+            run.sweepID = sweep
+            run.modelID = model
+            run.seed = seed
+            let id = try store.insertRun(run)
+            if model == other && seed == 1 { expected.append(id) }
+        }
+        XCTAssertEqual(try store.sweepID(named: "b"), b)
+        XCTAssertEqual(try store.sweepID(named: String(a)), a)
+        XCTAssertNil(try store.sweepID(named: "nope"))
+        let filter = SweepWorkFilter(sweepIDs: [b, a], models: ["m2"], seeds: [1])
+        var claimed: [Int64] = []
+        while let run = try store.claimNextSweepRun(host: "h", pid: 9, filter: filter, isAlive: { _ in true }) { claimed.append(run.id!) }
+        XCTAssertEqual(claimed, [expected[1], expected[0]], "sweep b's run first, then sweep a's; others untouched")
+        XCTAssertEqual(try store.int("SELECT COUNT(*) FROM runs WHERE status = 'queued'"), 3)
+    }
 }

@@ -134,6 +134,23 @@ extension Session {
         return MemoryPlanner.evaluation(spec, shape: try MemoryPlanner.shape(path: spec.modelPath)).totalBytes
     }
 
+    /// The worker filter of `ftlab work --sweep … --model … --seed …`, checked against this
+    /// database: an unknown sweep or model is an error naming what there is, not an idle worker.
+    public func workFilter(sweeps: [String], models: [String], seeds: [Int]) throws -> SweepWorkFilter {
+        var ids: [Int64] = []
+        for name in sweeps {
+            guard let id = try store.sweepID(named: name) else {
+                let known = try store.sweepNames()
+                throw ConsoleError("no sweep '\(name)' in \(databasePath)" + (known.isEmpty ? " (it has no sweeps)" : " (sweeps: \(known.joined(separator: ", ")))"))
+            }
+            ids.append(id)
+        }
+        for model in models where ModelCatalog.model(model) == nil {
+            throw ConsoleError("unknown model '\(model)' (models: \(ModelCatalog.models.map(\.key).joined(separator: ", ")))")
+        }
+        return SweepWorkFilter(sweepIDs: ids, models: models, seeds: seeds.map(Int64.init))
+    }
+
     /// The spec an `eval` statement runs (shared by `eval` and `sweep`).
     static func evalSpec(_ command: EvalCommand, modelPath: String) throws -> ExperimentSpec {
         var spec = ExperimentSpec(model: command.model, modelPath: modelPath, task: command.task, split: command.split,
@@ -148,11 +165,11 @@ extension Session {
     }
 
     /// `ftlab work`: claims queued (or interrupted) sweep runs one at a time and runs each to the
-    /// end, until none is left or Ctrl-C. Returns (runs finished, runs failed).
-    public func work(log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
+    /// end, until none (matching `filter`) is left or Ctrl-C. Returns (runs finished, runs failed).
+    public func work(filter: SweepWorkFilter = SweepWorkFilter(), log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
         var done = 0, failed = 0
         while !SignalHandling.interrupted {
-            guard let run = try store.claimNextSweepRun(host: ProcessProbe.host, pid: ProcessProbe.pid,
+            guard let run = try store.claimNextSweepRun(host: ProcessProbe.host, pid: ProcessProbe.pid, filter: filter,
                                                         isAlive: ProcessProbe.isAlive), let id = run.id else { break }
             log("worker \(ProcessProbe.pid): run \(id) (\(run.kind.rawValue), sweep \(run.sweepID ?? 0))")
             do {
