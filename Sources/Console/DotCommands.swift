@@ -6,7 +6,7 @@ import Store
 /// The dot-commands: settings and housekeeping that are not part of the query language.
 extension Session {
     static let dotCommands = [".help", ".tables", ".schema", ".mode", ".headers", ".output", ".once",
-                              ".timer", ".maxrows", ".read", ".open", ".sql", ".data", ".datasets", ".bail", ".quit", ".exit"]
+                              ".timer", ".maxrows", ".read", ".open", ".sql", ".sqllimit", ".data", ".datasets", ".bail", ".quit", ".exit"]
 
     func runDotCommand(_ line: String) throws {
         let (name, rest) = Self.splitCommand(line)
@@ -53,7 +53,15 @@ extension Session {
             try open(argument)
         case ".sql":
             guard !rest.isEmpty else { throw ConsoleError(".sql: expected a SELECT statement") }
-            print(try store.select(sql: rest, arguments: []))
+            // Ctrl-C stops the query (the progress handler polls the flag) and returns to the
+            // prompt; the time, row and length limits bound what a typed query can cost.
+            var limits = sqlLimits
+            limits.shouldStop = { SignalHandling.interrupted }
+            SignalHandling.reset()
+            defer { SignalHandling.reset() }
+            print(try store.select(sql: rest, arguments: [], limits: limits))
+        case ".sqllimit":
+            try setSQLLimit(argument)
         case ".data":
             if argument.isEmpty {
                 let current = (try? DataDirectory.resolve(explicit: dataDirectory)) ?? "none found (.data DIR sets one)"
@@ -68,6 +76,27 @@ extension Session {
         default:
             let suggestion = Self.nearest(name, among: Self.dotCommands).map { " (did you mean \($0)?)" } ?? ""
             throw ConsoleError("unknown command \(name)\(suggestion); .help dot lists them")
+        }
+    }
+
+    /// `.sqllimit` shows the limits of `.sql`; `.sqllimit seconds N`, `rows N`, `bytes N` set one.
+    private func setSQLLimit(_ argument: String) throws {
+        let words = argument.split(separator: " ").map(String.init)
+        if words.isEmpty {
+            terminal.write(String(format: ".sql limits: seconds %.0f, rows %d, bytes %d\n",
+                                  sqlLimits.maxSeconds, sqlLimits.maxRows, sqlLimits.maxValueBytes))
+            return
+        }
+        guard words.count == 2, let n = Int(words[1]), n > 0 else {
+            throw ConsoleError(".sqllimit: expected `seconds N`, `rows N` or `bytes N` with N > 0, got '\(argument)'")
+        }
+        switch words[0].lowercased() {
+        case "seconds": sqlLimits.maxSeconds = Double(n)
+        case "rows": sqlLimits.maxRows = n
+        case "bytes":
+            guard n <= 1_000_000_000 else { throw ConsoleError(".sqllimit: bytes at most 1000000000 (SQLite's own limit)") }
+            sqlLimits.maxValueBytes = Int32(n)
+        default: throw ConsoleError(".sqllimit: expected seconds, rows or bytes, got '\(words[0])'")
         }
     }
 

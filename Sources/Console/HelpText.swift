@@ -147,7 +147,8 @@ enum HelpText {
       .maxrows N               print at most N rows (0 = all)
       .read FILE               run the statements in FILE
       .open DB                 switch to another results database
-      .sql SELECT …            run read-only SQL
+      .sql SELECT …            run read-only SQL (core SQL functions only; Ctrl-C stops it)
+      .sqllimit [seconds|rows|bytes N]  show or set the limits of .sql (60 s, 10^6 rows, 16 MB values)
       .data [DIR]              show or set the dataset directory
       .datasets                every task and split: size, content hash (and register them)
       .quit                    leave (also .exit, Ctrl-D)

@@ -23,6 +23,8 @@ public final class Session {
     /// `.bail on` (the default for scripts): a script stops at its first error, and says where.
     /// `.bail off` runs the remaining lines (the script still ends with a non-zero status).
     var bail = true
+    /// Bounds on hand-typed SQL (`.sql`), changed with `.sqllimit`.
+    var sqlLimits = QueryLimits()
     var quitRequested = false
 
     let terminal: TextSink
