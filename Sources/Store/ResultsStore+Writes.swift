@@ -51,6 +51,34 @@ extension ResultsStore {
         }
     }
 
+    /// Inserts a run unless another with the same spec hash and kind is being executed by a live
+    /// process (on this host: `isAlive(pid)`; on another host: assumed live), which throws
+    /// `alreadyRunning`. The check and the insert are one immediate transaction, so of two
+    /// processes starting the same spec at the same moment exactly one runs it.
+    public func insertRunExclusively(_ run: RunRecord, isAlive: (Int32) -> Bool) throws -> Int64 {
+        if isReadOnly { throw StoreError.readOnly(path) }
+        do {
+            return try writer.writeWithoutTransaction { db -> Int64 in
+                var id: Int64 = 0
+                try db.inTransaction(.immediate) {
+                    let running = try RunRecord.filter(Column("spec_hash") == run.specHash && Column("kind") == run.kind.rawValue
+                                                       && Column("status") == RunStatus.running.rawValue)
+                        .order(Column("id")).fetchAll(db)
+                    if let live = running.first(where: { $0.host != run.host || $0.pid.map(isAlive) ?? true }), let liveID = live.id {
+                        throw StoreError.alreadyRunning(id: liveID, pid: live.pid, host: live.host)
+                    }
+                    var inserted = run
+                    try inserted.insert(db)
+                    id = inserted.id ?? db.lastInsertedRowID
+                    return .commit
+                }
+                return id
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
     /// Replaces every column of an existing run (found by `run.id`).
     public func updateRun(_ run: RunRecord) throws {
         guard let id = run.id else { throw StoreError.noSuchRun(-1) }

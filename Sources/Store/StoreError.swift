@@ -23,6 +23,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case unknownColumn(column: String, source: String)
     /// A run id that does not exist.
     case noSuchRun(Int64)
+    /// A run with the same spec is being executed by a live process.
+    case alreadyRunning(id: Int64, pid: Int32?, host: String)
     /// A write to a database opened read-only (the file or its folder is not writable).
     case readOnly(String)
 
@@ -48,6 +50,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "\(source) has no column named \(column)"
         case let .noSuchRun(id):
             return "no run with id \(id)"
+        case let .alreadyRunning(id, pid, host):
+            return "run \(id) with this spec is running (pid \(pid.map(String.init) ?? "?") on \(host)); wait for it, or query it with `show run \(id)`"
         case let .readOnly(path):
             return "\(path) is open read-only (the file or its folder is not writable): queries and reports work, runs cannot be recorded"
         }

@@ -77,12 +77,13 @@ final class EvalStoreSink: EvalSink {
             specHash = SHA256.hex(parent.specHash + "\n" + canonical.json())
             sweepID = parent.sweepID   // a sweep's training run's evaluation belongs to the sweep too
         }
-        return try store.insertRun(RunRecord(
+        // Exclusive: a second process starting this spec at the same moment is refused here.
+        return try store.insertRunExclusively(RunRecord(
             specHash: specHash, parentRunID: parentRunID, modelID: modelID, datasetID: datasetID,
             method: method ?? (spec.shots > 0 ? .fewShot : .zeroShot), kind: .eval, promptFormat: spec.promptFormat.rawValue,
             shots: spec.shots, batchSize: spec.batchSize, seed: Int64(bitPattern: spec.seed), specJSON: json,
             engineVersion: EvalModel.engineVersion, host: ProcessProbe.host, pid: ProcessProbe.pid,
-            threads: Parallel.cores, sweepID: sweepID))
+            threads: Parallel.cores, sweepID: sweepID), isAlive: ProcessProbe.isAlive)
     }
 
     /// Summary over all stored predictions of the run.

@@ -36,8 +36,7 @@ extension Session {
         guard let run = try store.latestRun(specHash: specHash, kind: kind), let id = run.id, run.parentRunID == nil else { return nil }
         switch run.status {
         case .running:
-            throw ConsoleError("run \(id) with this spec is running (pid \(run.pid.map(String.init) ?? "?") on \(run.host)); "
-                               + "wait for it, or query it with `show run \(id)`")
+            throw StoreError.alreadyRunning(id: id, pid: run.pid, host: run.host)
         case .interrupted:
             errors.write("resuming interrupted run \(id), which has this spec (instead of starting it again)\n")
             return id

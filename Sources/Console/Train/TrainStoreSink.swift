@@ -84,7 +84,7 @@ final class TrainStoreSink: TrainSink {
         if let uuid = UUID(uuidString: (spec.outputDirectory as NSString).lastPathComponent) {
             run.uuid = uuid.uuidString.lowercased()
         }
-        runID = try store.insertRun(run)
+        runID = try store.insertRunExclusively(run, isAlive: ProcessProbe.isAlive)
         runUUID = run.uuid
     }
 
