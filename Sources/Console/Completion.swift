@@ -12,11 +12,13 @@ extension Session {
         let candidates: [String]
         if before.trimmingCharacters(in: .whitespaces).isEmpty {
             candidates = Self.dotCommands + Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select"]
-                + Self.reportStarters
+                + Self.reportStarters + Self.runStarters
         } else if let first = words.first, first.hasPrefix(".") {
             candidates = dotArgumentCompletions(command: first, word: word)
         } else if let report = reportCompletions(words: words, word: word) {
             candidates = report
+        } else if let run = runStatementCompletions(words: words, before: before) {
+            candidates = run
         } else {
             candidates = queryCompletions(words: words, before: before)
         }
@@ -28,7 +30,8 @@ extension Session {
     private func dotArgumentCompletions(command: String, word: String) -> [String] {
         switch command {
         case ".mode": return OutputMode.allCases.map(\.rawValue)
-        case ".headers", ".timer": return ["on", "off"]
+        case ".headers", ".timer", ".bail": return ["on", "off"]
+        case ".sqllimit": return ["seconds", "rows", "bytes"]
         case ".help": return HelpText.topics
         case ".schema": return (try? store.tableNames()) ?? []
         case ".read", ".open", ".output", ".once": return Self.files(matching: word)

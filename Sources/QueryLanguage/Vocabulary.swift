@@ -8,6 +8,12 @@ public enum Vocabulary {
         "eval", "on", "split", "shots", "fixed", "chat", "seed", "max-tokens", "batch", "fp32", "resume",
     ] + StatementParser.reportKeywords)).sorted()
 
+    /// Options of `eval`, `train` and `sweep` statements, as their parsers accept them.
+    public static let evalOptions = StatementParser.evalOptions
+    public static let trainOptions = StatementParser.trainOptions
+    public static let sweepOptions = ["lr", "seeds", "seed", "name", "emit", "then"]
+    public static let schedules = StatementParser.schedules
+
     /// Field names of every source, de-duplicated and sorted.
     public static let fieldNames: [String] =
         Array(Set(Source.allCases.flatMap { FieldCatalog.fields(for: $0).map(\.name) })).sorted()
