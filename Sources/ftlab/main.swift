@@ -66,7 +66,8 @@ struct Shell: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var data: DataOption
 
-    @Option(name: .customShort("c"), help: "Run these statements (separated by ';' or newlines) and exit.")
+    // `.unconditional`: a statement may begin with `-` (a `--` comment, a negative number).
+    @Option(name: .customShort("c"), parsing: .unconditional, help: "Run these statements (separated by ';' or newlines) and exit.")
     var command: String?
 
     func run() throws {

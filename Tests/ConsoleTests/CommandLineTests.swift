@@ -27,6 +27,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(rows.dropFirst().map { Double($0[column])! }, Array(expected))
     }
 
+    /// A statement may begin with `-` (a comment): it is the value of -c, not an option.
+    func testDashCStatementBeginningWithADashIsAStatement() throws {
+        let r = try FtlabBinary.run(["--db", db, "-c", "-- the lora runs\n.mode csv; count by method where method = lora"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("lora"), r.stdout)
+        let after = try FtlabBinary.run(["-c", "-- first\nruns limit 1", "--db", db])
+        XCTAssertEqual(after.status, 0, after.stderr)
+    }
+
     func testSyntaxErrorPutsTheCaretUnderTheColumnAndExitsNonZero() throws {
         let r = try FtlabBinary.run(["--db", db, "-c", "runs where acuracy > 0.1"])
         XCTAssertNotEqual(r.status, 0)
