@@ -7,6 +7,11 @@ public enum AccuracyPlot {
         SVGDocument.render(draw(study, dataset: dataset))
     }
 
+    /// The same figure as a one-page vector PDF (`accuracy.pdf`).
+    public static func renderPDF(_ study: Study, dataset: DatasetKey? = nil) -> String {
+        PDFPlot.render(draw(study, dataset: dataset), title: "Accuracy vs model size")
+    }
+
     static func draw(_ study: Study, dataset: DatasetKey? = nil) -> PlotCanvas {
         let left = PlotFrame.left, top = PlotFrame.top, plotW = PlotFrame.plotW, plotH = PlotFrame.plotH
         var canvas = PlotCanvas(width: PlotFrame.width, height: PlotFrame.height)

@@ -7,6 +7,11 @@ public enum DeltaPlot {
         SVGDocument.render(draw(study, dataset: dataset))
     }
 
+    /// The same figure as a one-page vector PDF (`delta.pdf`).
+    public static func renderPDF(_ study: Study, dataset: DatasetKey? = nil) -> String {
+        PDFPlot.render(draw(study, dataset: dataset), title: "Delta accuracy vs zero-shot")
+    }
+
     static func draw(_ study: Study, dataset: DatasetKey? = nil) -> PlotCanvas {
         let left = PlotFrame.left, top = PlotFrame.top, plotW = PlotFrame.plotW, plotH = PlotFrame.plotH
         var canvas = PlotCanvas(width: PlotFrame.width, height: PlotFrame.height)
