@@ -69,6 +69,7 @@ public final class Session {
                 let isSQL = body.lowercased().hasPrefix(".sql")
                 let command = isSQL ? String(text[segment.start...]).trimmingCharacters(in: .whitespaces) : body
                 do {
+                    currentStatement = command   // `.sql …` heads a LaTeX table as the statement
                     try runDotCommand(command)
                 } catch {
                     report(error, origin: origin, line: line)
@@ -171,8 +172,9 @@ public final class Session {
         return o
     }
 
-    func print(_ table: ResultTable) {
-        emit(TableRenderer.render(table, options: effectiveOptions))
+    /// `rightAligned`: text columns to align as numbers (a pivot's means).
+    func print(_ table: ResultTable, rightAligned: Set<Int> = []) {
+        emit(TableRenderer.render(table, options: effectiveOptions, statement: currentStatement, rightAligned: rightAligned))
     }
 
     // MARK: commands
@@ -192,11 +194,11 @@ public final class Session {
             guard !table.rows.isEmpty else { throw ConsoleError("no run with id \(id)") }
             var o = effectiveOptions
             if o.mode == .table { o.mode = .line }
-            emit(TableRenderer.render(table, options: o))
+            emit(TableRenderer.render(table, options: o, statement: currentStatement))
         case .pivot(let p):
             let long = try select(QueryCompiler.compile(p))
             let shaped = PivotShaper.shape(long, metric: p.metric, mode: options.mode)
-            print(shaped)
+            print(shaped.table, rightAligned: shaped.valueColumns)
         case .eval(let e):
             try runEval(e)
         case .resume(let id):
