@@ -172,9 +172,11 @@ public final class Session {
         return o
     }
 
-    /// `rightAligned`: text columns to align as numbers (a pivot's means).
-    func print(_ table: ResultTable, rightAligned: Set<Int> = []) {
-        emit(TableRenderer.render(table, options: effectiveOptions, statement: currentStatement, rightAligned: rightAligned))
+    /// `rightAligned`: text columns to align as numbers (a pivot's means); `note`: a line under
+    /// the statement in a LaTeX table.
+    func print(_ table: ResultTable, rightAligned: Set<Int> = [], note: String? = nil) {
+        let heading = note.map { currentStatement + "\n" + $0 } ?? currentStatement
+        emit(TableRenderer.render(table, options: effectiveOptions, statement: heading, rightAligned: rightAligned))
     }
 
     // MARK: commands
@@ -198,7 +200,7 @@ public final class Session {
         case .pivot(let p):
             let long = try select(QueryCompiler.compile(p))
             let shaped = PivotShaper.shape(long, metric: p.metric, mode: options.mode)
-            print(shaped.table, rightAligned: shaped.valueColumns)
+            print(shaped.table, rightAligned: shaped.valueColumns, note: shaped.note)
         case .eval(let e):
             try runEval(e)
         case .resume(let id):
