@@ -29,8 +29,9 @@ enum HelpText {
       train MODEL on TASK with full|lora|dora [options] [then eval on TASK [options]]
                                     fine-tune, store every step, evaluate the tuned model
       resume run N                  finish an interrupted evaluation or training run
-      report negative-transfer|thresholds [where …] [to DIR]
-                                    analyse runs; write report.md, CSVs and SVG plots to DIR
+      report negative-transfer|thresholds [where …] [to DIR] [format md|latex|all]
+                                    analyse runs; write report.md, CSVs and SVG plots, and
+                                    report.tex, table-*.tex and PDF figures, to DIR
       report run N                  one run: accuracy with interval, rules, parent/children
       compare run A with run B      example by example: counts, Δ, bootstrap interval, McNemar p
 
@@ -69,13 +70,16 @@ enum HelpText {
 
     static let reports = """
     Reports
-      report negative-transfer [where EXPR] [to DIR]
+      report negative-transfer [where EXPR] [to DIR] [format md|latex|all]
         Δ of every method against the same model's zero-shot run on the same examples (paired per
         seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds.
-      report thresholds [where EXPR] [to DIR]
+      report thresholds [where EXPR] [to DIR] [format md|latex|all]
         Δ against log10(parameters) per method and where it crosses zero (interpolated).
-        Both write report.md, runs.csv, summary.csv, accuracy.svg and delta.svg to DIR
-        (default Reports/out/<time>-<report>/). EXPR is a runs filter, as in `runs where …`;
+        Both write to DIR (default Reports/out/<time>-<report>/): format md: report.md,
+        runs.csv, summary.csv, accuracy.svg, delta.svg; format latex: runs.csv, summary.csv,
+        report.tex (compiles with pdflatex), table-accuracy.tex, table-delta.tex,
+        table-thresholds.tex (booktabs, to \\input in a paper), accuracy.pdf, delta.pdf;
+        format all (the default): both. EXPR is a runs filter, as in `runs where …`;
         a selected model without its own zero-shot run gets, as baseline, the zero-shot
         runs that scored the same examples.
       report run N
@@ -169,6 +173,9 @@ enum HelpText {
       eval smollm2-135m-instruct on gsm8k shots 5 fixed limit 200
       train smollm2-135m-instruct on gsm8k with lora steps 300 then eval on gsm8k limit 200
       report negative-transfer where task = gsm8k to Reports/out/gsm8k
+      .mode latex
+      .once table.tex
+      accuracy by model, method where task = gsm8k
       compare run 1 with run 5
 
     """
