@@ -1,6 +1,6 @@
-/// How result tables are printed (`.mode`).
+/// How result tables are printed (`.mode`). `latex` is a booktabs tabular for a paper.
 public enum OutputMode: String, CaseIterable, Sendable {
-    case table, markdown, csv, json, line
+    case table, markdown, latex, csv, json, line
 }
 
 /// Printing settings that every renderer reads.

@@ -71,6 +71,7 @@ public final class Session {
                 let isSQL = body.lowercased().hasPrefix(".sql")
                 let command = isSQL ? String(text[segment.start...]).trimmingCharacters(in: .whitespaces) : body
                 do {
+                    currentStatement = command   // `.sql …` heads a LaTeX table as the statement
                     try runDotCommand(command)
                 } catch {
                     report(error, origin: origin, line: line)
@@ -173,8 +174,11 @@ public final class Session {
         return o
     }
 
-    func print(_ table: ResultTable) {
-        emit(TableRenderer.render(table, options: effectiveOptions))
+    /// `rightAligned`: text columns to align as numbers (a pivot's means); `note`: a line under
+    /// the statement in a LaTeX table.
+    func print(_ table: ResultTable, rightAligned: Set<Int> = [], note: String? = nil) {
+        let heading = note.map { currentStatement + "\n" + $0 } ?? currentStatement
+        emit(TableRenderer.render(table, options: effectiveOptions, statement: heading, rightAligned: rightAligned))
     }
 
     // MARK: commands
@@ -194,11 +198,11 @@ public final class Session {
             guard !table.rows.isEmpty else { throw ConsoleError("no run with id \(id)") }
             var o = effectiveOptions
             if o.mode == .table { o.mode = .line }
-            emit(TableRenderer.render(table, options: o))
+            emit(TableRenderer.render(table, options: o, statement: currentStatement))
         case .pivot(let p):
             let long = try select(QueryCompiler.compile(p))
             let shaped = PivotShaper.shape(long, metric: p.metric, mode: options.mode)
-            print(shaped)
+            print(shaped.table, rightAligned: shaped.valueColumns, note: shaped.note)
         case .eval(let e):
             try runEval(e)
         case .resume(let id):

@@ -2,31 +2,42 @@ import Engine
 import Foundation
 import Store
 
-/// Renders a `ResultTable` in one of the output modes.
+/// Renders a `ResultTable` in one of the output modes. The modes people read (table, markdown,
+/// latex, line) format numbers by column (`ColumnFormat`); csv and json keep the raw values.
 public enum TableRenderer {
-    public static func render(_ table: ResultTable, options: RenderOptions) -> String {
+    /// `statement` heads a LaTeX table as a comment. `rightAligned` names columns to align like
+    /// numbers although they hold text (a pivot's "0.125 (n=2)" cells).
+    public static func render(_ table: ResultTable, options: RenderOptions, statement: String? = nil,
+                              rightAligned: Set<Int> = []) -> String {
         let shown = options.maxRows > 0 ? Array(table.rows.prefix(options.maxRows)) : table.rows
         let hidden = table.rows.count - shown.count
+        var numeric = numericColumns(table.columns.count, shown)
+        for i in rightAligned where i < numeric.count { numeric[i] = true }
         var text: String
         switch options.mode {
-        case .table: text = aligned(table.columns, shown, options: options)
-        case .markdown: text = markdown(table.columns, shown, options: options)
+        case .table: text = aligned(table.columns, shown, numeric: numeric, options: options)
+        case .markdown: text = markdown(table.columns, shown, numeric: numeric, options: options)
+        case .latex: text = LaTeXTableRenderer.render(table.columns, shown, numeric: numeric, headers: options.headers, statement: statement)
         case .csv: text = csv(table.columns, shown, headers: options.headers)
         case .json: text = json(table.columns, shown)
         case .line: text = lines(table.columns, shown)
         }
-        if hidden > 0, options.mode == .table || options.mode == .markdown || options.mode == .line {
-            text += "… \(hidden) more row\(hidden == 1 ? "" : "s") (.maxrows \(options.maxRows))\n"
+        if hidden > 0 {
+            let note = "… \(hidden) more row\(hidden == 1 ? "" : "s") (.maxrows \(options.maxRows))\n"
+            switch options.mode {
+            case .table, .markdown, .line: text += note
+            case .latex: text += "% " + note   // a comment: the table stays compilable
+            case .csv, .json: break
+            }
         }
         return text
     }
 
     // MARK: table
 
-    static func aligned(_ columns: [String], _ rows: [[StoreValue]], options: RenderOptions) -> String {
-        let cells = rows.map { $0.map(CellFormatting.display) }
+    static func aligned(_ columns: [String], _ rows: [[StoreValue]], numeric: [Bool], options: RenderOptions) -> String {
+        let cells = ColumnFormat.cells(columns, rows)
         let widths = columnWidths(columns, cells, headers: options.headers, separator: 2, limit: options.width)
-        let numeric = numericColumns(columns.count, rows)
         var out = ""
         func emit(_ row: [String]) {
             var parts: [String] = []
@@ -49,10 +60,9 @@ public enum TableRenderer {
 
     // MARK: markdown
 
-    static func markdown(_ columns: [String], _ rows: [[StoreValue]], options: RenderOptions) -> String {
-        let numeric = numericColumns(columns.count, rows)
+    static func markdown(_ columns: [String], _ rows: [[StoreValue]], numeric: [Bool], options: RenderOptions) -> String {
         func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
-        let cells = rows.map { $0.map { escape(CellFormatting.display($0)) } }
+        let cells = ColumnFormat.cells(columns, rows).map { $0.map(escape) }
         let header = columns.map(escape)
         let widths = columnWidths(header, cells, headers: true, separator: 3, limit: options.width)
             .map { max($0, 3) }
@@ -114,11 +124,13 @@ public enum TableRenderer {
 
     // MARK: line (one `column = value` per line, a blank line between rows)
 
+    /// Numbers by their field's rule (`seconds = 26.3`); text whole, newlines and all.
     static func lines(_ columns: [String], _ rows: [[StoreValue]]) -> String {
         let w = columns.map(\.count).max() ?? 0
         return rows.map { row in
             row.enumerated().map { i, v in
-                String(repeating: " ", count: w - columns[i].count) + columns[i] + " = " + CellFormatting.exact(v)
+                let text = CellFormatting.isNumeric(v) ? ColumnFormat.of(column: columns[i], values: [v]).text(v) : CellFormatting.exact(v)
+                return String(repeating: " ", count: w - columns[i].count) + columns[i] + " = " + text
             }.joined(separator: "\n") + "\n"
         }.joined(separator: "\n")
     }

@@ -4,7 +4,7 @@
 extension StatementParser {
     static let reportKinds = ReportStudy.Kind.allCases.map(\.rawValue) + ["run"]
     /// Words these statements add to the language (for Tab completion).
-    static let reportKeywords = ["report", "compare", "with", "to"] + reportKinds
+    static let reportKeywords = ["report", "compare", "with", "to", "format", "md", "latex", "all"] + reportKinds
 
     mutating func parseReport() throws -> ReportCommand {
         advance()  // report
@@ -24,25 +24,45 @@ extension StatementParser {
         }
         advance()
         var study = ReportStudy(kind: kind)
+        var sawFormat = false
         if current.isKeyword("where") {
             advance()
             let start = position
             study.filter = try parseOr(.runs)
             study.filterText = tokens[start..<position].map(\.text).joined(separator: " ")
         }
-        if current.isKeyword("to") {
-            advance()
-            let token = current
-            switch token.kind {
-            case .word(let w), .string(let w):
+        // `to DIR` and `format F`, each at most once, in either order.
+        while true {
+            if study.directory == nil, current.isKeyword("to") {
                 advance()
-                study.directory = w
-            default:
-                throw error("expected a folder after `to`, got \(token.described)", token)
+                let token = current
+                switch token.kind {
+                case .word(let w), .string(let w):
+                    advance()
+                    study.directory = w
+                default:
+                    throw error("expected a folder after `to`, got \(token.described)", token)
+                }
+            } else if !sawFormat, current.isKeyword("format") {
+                advance()
+                let token = current
+                let formats = ReportStudy.Format.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+                guard case .word(let w) = token.kind, let format = ReportStudy.Format(rawValue: w.lowercased()) else {
+                    throw error("expected \(formats) after `format`, got \(token.described)", token)
+                }
+                advance()
+                study.format = format
+                sawFormat = true
+            } else {
+                break
             }
         }
-        let expected = study.directory != nil ? "end of statement after the folder"
-            : study.filter != nil ? "`and`, `or`, `to` or end of statement" : "`where`, `to` or end of statement"
+        var clauses: [String] = []
+        if study.filter != nil && study.directory == nil && !sawFormat { clauses += ["`and`", "`or`"] }
+        if study.filter == nil && study.directory == nil && !sawFormat { clauses.append("`where`") }
+        if study.directory == nil { clauses.append("`to`") }
+        if !sawFormat { clauses.append("`format`") }
+        let expected = clauses.isEmpty ? "end of statement" : clauses.joined(separator: ", ") + " or end of statement"
         try expectEnd(expected)
         return .study(study)
     }

@@ -49,7 +49,7 @@ final class QueryOutputTests: XCTestCase {
         let tiny = try XCTUnwrap(lines.first { $0.contains("tiny-135m") })
         let cells = tiny.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
         let mean = f.summary.meanAccuracy(model: "tiny-135m", method: .lora)
-        XCTAssertEqual(cells[4], String(format: "%.4f", mean).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression) + " (n=2)")
+        XCTAssertEqual(cells[4], String(format: "%.3f", mean) + " (n=2)", "accuracy: 3 decimals")
     }
 
     func testCountPivot() throws {

@@ -21,8 +21,9 @@ final class ReportCommandConsoleTests: XCTestCase {
         let r = try FtlabBinary.run(["--db", fixture.databasePath, "-c", "report negative-transfer to '\(out)'"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "")
-        XCTAssertTrue(r.stdout.hasPrefix("wrote report.md, runs.csv, summary.csv, accuracy.svg, delta.svg to \(out)"), r.stdout)
-        for name in ReportFiles.names {
+        XCTAssertTrue(r.stdout.hasPrefix("wrote report.md, runs.csv, summary.csv, accuracy.svg, delta.svg, report.tex, "
+                                          + "table-accuracy.tex, table-delta.tex, table-thresholds.tex, accuracy.pdf, delta.pdf to \(out)"), r.stdout)
+        for name in ReportFiles.names() {
             let data = try XCTUnwrap(FileManager.default.contents(atPath: out + "/" + name), name)
             XCTAssertGreaterThan(data.count, 200, name)
         }
@@ -207,7 +208,8 @@ final class ReportCommandConsoleTests: XCTestCase {
         let s = fixture.session
         XCTAssertTrue(s.completions(line: "rep", word: "rep", start: 0).contains("report"))
         XCTAssertEqual(s.completions(line: "report ", word: "", start: 7), ["negative-transfer", "thresholds", "run"])
-        XCTAssertEqual(s.completions(line: "report thresholds ", word: "", start: 18), ["where", "to"])
+        XCTAssertEqual(s.completions(line: "report thresholds ", word: "", start: 18), ["where", "to", "format"])
+        XCTAssertEqual(s.completions(line: "report thresholds format ", word: "", start: 25), ["md", "latex", "all"])
         XCTAssertEqual(s.completions(line: "compare run 1 w", word: "w", start: 14), ["with"])
         XCTAssertTrue(s.completions(line: "compare run 1 with run 1", word: "1", start: 23).contains("10"))
         XCTAssertTrue(s.completions(line: "report negative-transfer where meth", word: "meth", start: 31).contains("method"))

@@ -49,7 +49,7 @@ final class SafetyTests: XCTestCase {
             (".mdoe csv", "did you mean .mode"),
             (".read /nonexistent/script.ftl", "no such file"),
             (".output /nonexistent-dir/out.csv", "cannot write to '/nonexistent-dir/out.csv'"),
-            (".mode xml", "expected one of table, markdown, csv, json, line"),
+            (".mode xml", "expected one of table, markdown, latex, csv, json, line"),
             (".maxrows many", "expected a number"),
             (".headers maybe", "expected on or off"),
             (".help nonsense", "no topic 'nonsense'"),

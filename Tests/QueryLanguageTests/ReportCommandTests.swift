@@ -24,6 +24,21 @@ final class ReportCommandTests: XCTestCase {
                                       .isIn(field: "method", values: [.text("full"), .text("lora")], negated: false)))
     }
 
+    func testFormatClauseInEitherOrderAfterTo() throws {
+        XCTAssertEqual(try parseOne("report negative-transfer format latex"),
+                       .study(ReportStudy(kind: .negativeTransfer, format: .latex)))
+        XCTAssertEqual(try parseOne("report thresholds where format = plain format md to out"),
+                       .study(ReportStudy(kind: .thresholds, filter: .compare(field: "format", op: .eq, value: .text("plain")),
+                                          filterText: "format = plain", directory: "out", format: .md)))
+        XCTAssertEqual(try parseOne("report thresholds to out FORMAT all"),
+                       .study(ReportStudy(kind: .thresholds, directory: "out", format: .all)))
+        let bad = parseError("report thresholds format pdf")
+        XCTAssertEqual(bad?.message, "expected `md`, `latex`, `all` after `format`, got `pdf`")
+        XCTAssertEqual(bad?.column, 26)
+        let twice = parseError("report thresholds format md format latex")
+        XCTAssertEqual(twice?.message, "expected `to` or end of statement, got `format`")
+    }
+
     func testRunAndCompare() throws {
         XCTAssertEqual(try parseOne("report run 12"), .run(12))
         XCTAssertEqual(try parseOne("compare run 3 with run 7"), .compare(3, 7))
@@ -52,7 +67,7 @@ final class ReportCommandTests: XCTestCase {
     }
 
     func testNewWordsAreCompletionKeywords() {
-        for word in ["report", "compare", "with", "to", "negative-transfer", "thresholds"] {
+        for word in ["report", "compare", "with", "to", "format", "latex", "negative-transfer", "thresholds"] {
             XCTAssertTrue(Vocabulary.keywords.contains(word), word)
         }
         XCTAssertEqual(Vocabulary.keywords.count, Set(Vocabulary.keywords).count, "no duplicates")

@@ -9,6 +9,7 @@ extension Session {
         guard let first = words.first, Self.reportStarters.contains(first) else { return nil }
         let last = words.last ?? ""
         if last == "to" { return Self.files(matching: word) }
+        if last == "format" { return ReportStudy.Format.allCases.map(\.rawValue) }
         if last == "run" { return (try? store.distinctValues(column: "id", of: "q_runs", limit: 200)) ?? [] }
         if first == "compare" {
             switch words.count {
@@ -19,7 +20,7 @@ extension Session {
             }
         }
         if words.count == 1 { return ReportStudy.Kind.allCases.map(\.rawValue) + ["run"] }
-        if words.count == 2, ReportStudy.Kind(rawValue: words[1]) != nil { return ["where", "to"] }
+        if words.count == 2, ReportStudy.Kind(rawValue: words[1]) != nil { return ["where", "to", "format"] }
         if words.contains("where") { return nil }
         return []
     }

@@ -33,8 +33,8 @@ extension Session {
         let kind: ReportKind = command.kind == .thresholds ? .thresholds : .negativeTransfer
         let directory = command.directory ?? Self.defaultReportDirectory(kind: kind, now: now)
         let context = ReportContext(generatedAt: Self.isoTimestamp(now), selection: command.filterText.map { "where " + $0 },
-                                    source: databasePath)
-        let files = ReportFiles.render(study, kind: kind, context: context)
+                                    source: databasePath, statement: currentStatement.isEmpty ? nil : currentStatement)
+        let files = ReportFiles.render(study, kind: kind, context: context, formats: Self.formats(command.format))
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for file in files {
@@ -45,6 +45,14 @@ extension Session {
         }
         emit(Self.studySummary(study, kind: kind, directory: directory, files: files.map(\.name)))
         return directory
+    }
+
+    static func formats(_ format: ReportStudy.Format) -> Set<ReportFormat> {
+        switch format {
+        case .md: return [.markdown]
+        case .latex: return [.latex]
+        case .all: return Set(ReportFormat.allCases)
+        }
     }
 
     /// A few lines for the terminal; the files hold the rest.

@@ -13,26 +13,25 @@ struct PlotFrame {
     }
 
     /// Title, y-axis label and the y axis; `tickLabel(value, step)` writes each tick.
-    func drawHeader(_ svg: inout SVGDocument, title: String, yLabel: String,
+    func drawHeader(_ canvas: inout PlotCanvas, title: String, yLabel: String,
                     tickLabel: (Double, Double) -> String) {
         // The rotated label goes first: ImageMagick's SVG renderer misplaces a rotated group
         // that follows other text (browsers do not care about the order).
-        svg.text(yLabel, x: 22, y: Self.top + Self.plotH / 2, size: 13, cssClass: "axis-label", rotate: -90)
-        svg.text(title, x: Self.left + Self.plotW / 2, y: 26, size: 15, weight: "bold", cssClass: "title")
-        svg.open("g", ["class": "y-axis"])
+        canvas.text(yLabel, x: 22, y: Self.top + Self.plotH / 2, size: 13, cssClass: "axis-label", rotate: -90)
+        canvas.text(title, x: Self.left + Self.plotW / 2, y: 26, size: 15, bold: true, cssClass: "title")
+        canvas.open([("class", "y-axis")])
         let step = yTicks.ticks.count > 1 ? yTicks.ticks[1] - yTicks.ticks[0] : 0.1
         for t in yTicks.ticks {
-            svg.line(Self.left, py(t), Self.left + Self.plotW, py(t), stroke: "#e4e4e4")
-            svg.line(Self.left - 5, py(t), Self.left, py(t))
-            svg.text(tickLabel(t, step), x: Self.left - 8, y: py(t) + 4, anchor: "end", size: 11, cssClass: "tick")
+            canvas.line(Self.left, py(t), Self.left + Self.plotW, py(t), stroke: "#e4e4e4")
+            canvas.line(Self.left - 5, py(t), Self.left, py(t))
+            canvas.text(tickLabel(t, step), x: Self.left - 8, y: py(t) + 4, anchor: .end, size: 11, cssClass: "tick")
         }
-        svg.close("g")
+        canvas.close()
     }
 
     /// The box around the plot area and the x-axis label under it.
-    func drawBox(_ svg: inout SVGDocument, xLabel: String) {
-        svg.element("rect", ["x": SVGDocument.n(Self.left), "y": SVGDocument.n(Self.top), "width": SVGDocument.n(Self.plotW),
-                             "height": SVGDocument.n(Self.plotH), "fill": "none", "stroke": "#000"])
-        svg.text(xLabel, x: Self.left + Self.plotW / 2, y: Self.height - 12, size: 13, cssClass: "axis-label")
+    func drawBox(_ canvas: inout PlotCanvas, xLabel: String) {
+        canvas.rect(x: Self.left, y: Self.top, width: Self.plotW, height: Self.plotH, fill: nil, stroke: "#000")
+        canvas.text(xLabel, x: Self.left + Self.plotW / 2, y: Self.height - 12, size: 13, cssClass: "axis-label")
     }
 }

@@ -15,7 +15,7 @@ enum PlotStyle {
     }
 
     /// Zero-shot is the reference, so it is the dashed line.
-    static func dash(_ method: String) -> String? { method == Methods.baseline ? "6 4" : nil }
+    static func dash(_ method: String) -> [Double]? { method == Methods.baseline ? [6, 4] : nil }
 
     /// Ticks on a log10 axis between two parameter counts: 1-2-5 per decade, or every integer
     /// multiple when the range is too short (within one decade) to show at least three.

@@ -22,8 +22,19 @@ public struct ReportContext: Sendable {
     public var selection: String?
     /// Printed under provenance, e.g. the database path.
     public var source: String?
+    /// The statement that made the report, as typed: the LaTeX files say it in their first line.
+    public var statement: String?
 
-    public init(generatedAt: String, selection: String? = nil, source: String? = nil) {
-        self.generatedAt = generatedAt; self.selection = selection; self.source = source
+    public init(generatedAt: String, selection: String? = nil, source: String? = nil, statement: String? = nil) {
+        self.generatedAt = generatedAt; self.selection = selection; self.source = source; self.statement = statement
     }
+}
+
+/// Which files a report writes (`report … format md|latex|all`). The CSVs are the data behind
+/// the tables and come with either.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    /// report.md and the SVG figures.
+    case markdown = "md"
+    /// report.tex, the table-*.tex fragments and the PDF figures.
+    case latex
 }
