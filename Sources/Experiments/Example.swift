@@ -26,6 +26,13 @@ public struct Example: Equatable, Sendable {
         self.context = context
     }
 
+    /// Every text of the example a model may read or be trained on, in a fixed order: question,
+    /// solution, answer, choices. The tokenizer parity fixture and its test both take texts from
+    /// here, so the two sides check the same strings.
+    public var texts: [String] {
+        [question] + (solution.map { [$0] } ?? []) + [answer] + (choices ?? [])
+    }
+
     /// Index of the gold choice for multiple-choice examples (`"B"` → 1).
     public var goldChoiceIndex: Int? {
         guard let choices, answer.count == 1, let letter = answer.unicodeScalars.first,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import Experiments
 import Foundation
 import QueryLanguage
 
@@ -52,8 +53,17 @@ struct DatasetsCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var data: DataOption
+    @Option(name: .customLong("export"), help: ArgumentHelp(
+        "Write every example's texts (question, solution, answer, choices) of every task and split found as JSON lines to FILE, for outside tools (e.g. Scripts/tokenizer-parity).",
+        valueName: "FILE"))
+    var exportPath: String?
 
     func run() throws {
+        if let exportPath {
+            let count = try DatasetTextExport.write(to: exportPath, dataDirectory: data.data)
+            FileHandle.standardError.write(Data("wrote \(count) examples to \(exportPath)\n".utf8))
+            return
+        }
         let session = try data.session(database)
         if !session.execute(".datasets") { throw ExitCode(1) }
     }
