@@ -221,7 +221,7 @@ extension Session {
         do { run = try JSONDecoder().decode(RunRecord.self, from: bytes) } catch {
             throw ConsoleError("\(file) is not a task written by `sweep … emit slurm`")
         }
-        _ = try store.markStaleRunsInterrupted(host: ProcessProbe.host, isAlive: ProcessProbe.isAlive)
+        // (resumeRun marks stale claims interrupted before it decides.)
         if let existing = try store.run(uuid: run.uuid), let id = existing.id {
             if existing.status == .done {
                 emit("run \(id) (\(run.uuid)) is already done\n")

@@ -76,6 +76,19 @@ public enum MemoryPlanner {
     }
 
     public static func shape(path: String) throws -> ModelShape {
+        // A sweep plans many runs of a few models: parse each file's header once (keyed by
+        // path, size and modification time, so a replaced file is read again).
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let key = "\(path)|\(attributes?[.size] ?? 0)|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        if let cached = shapeCache.value(for: key) { return cached }
+        let shape = try readShape(path: path)
+        shapeCache.store(shape, for: key)
+        return shape
+    }
+
+    private static let shapeCache = ShapeCache()
+
+    private static func readShape(path: String) throws -> ModelShape {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let checkpoint = try HuggingFaceCheckpoint(path: path)
@@ -224,5 +237,21 @@ public enum MemoryPlanner {
         let rows = min(spec.batchSize, prompts?.examples ?? spec.batchSize)
         let row = prompt + answer / 2 + 32
         return rows * row * perPosition
+    }
+}
+
+/// The shapes of model files already read, shared by every planner call in the process.
+private final class ShapeCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var shapes: [String: MemoryPlanner.ModelShape] = [:]
+
+    func value(for key: String) -> MemoryPlanner.ModelShape? {
+        lock.lock(); defer { lock.unlock() }
+        return shapes[key]
+    }
+
+    func store(_ shape: MemoryPlanner.ModelShape, for key: String) {
+        lock.lock(); defer { lock.unlock() }
+        shapes[key] = shape
     }
 }
