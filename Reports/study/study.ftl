@@ -10,13 +10,15 @@ sweep smollm2-135m-instruct, gemma3-270m, qwen2.5-coder-0.5b-instruct, qwen2.5-c
 sweep smollm2-135m-instruct, gemma3-270m, qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on piqa with zero-shot split validation limit 500 name piqa-baselines
 
 -- Fine-tuning on GSM8K train: 100 steps × batch 8, seq 512, answer-only loss, cosine with 10
--- warm-up steps, clip 1.0; each tuned model evaluated zero-shot on the whole GSM8K test.
+-- warm-up steps, clip 1.0; each tuned model evaluated zero-shot on the whole GSM8K test, then on
+-- PIQA validation first 500 (the forgetting probe; the second `then eval` is an extra evaluation
+-- of the same tuned model, queued as a child of the training run).
 -- Full fine-tuning at lr 2e-5 and 1e-4 (seeds 0 and 1 for the two smallest models).
-sweep smollm2-135m-instruct, gemma3-270m on gsm8k with full lr 2e-5, 1e-4 seeds 0..1 steps 100 then eval on gsm8k name full-small
-sweep qwen2.5-coder-0.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 100 then eval on gsm8k name full-0.5b
+sweep smollm2-135m-instruct, gemma3-270m on gsm8k with full lr 2e-5, 1e-4 seeds 0..1 steps 100 then eval on gsm8k then eval on piqa split validation limit 500 name full-small
+sweep qwen2.5-coder-0.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 100 then eval on gsm8k then eval on piqa split validation limit 500 name full-0.5b
 -- LoRA and DoRA at lr 2e-4, r 16, α 32, dropout 0.05, all seven projections (the defaults).
-sweep smollm2-135m-instruct, gemma3-270m on gsm8k with lora, dora seeds 0..1 steps 100 then eval on gsm8k name adapters-small
-sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with lora, dora seed 0 steps 100 then eval on gsm8k name adapters-large
+sweep smollm2-135m-instruct, gemma3-270m on gsm8k with lora, dora seeds 0..1 steps 100 then eval on gsm8k then eval on piqa split validation limit 500 name adapters-small
+sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with lora, dora seed 0 steps 100 then eval on gsm8k then eval on piqa split validation limit 500 name adapters-large
 -- Full fine-tuning of the 1.5B is refused by the memory plan on this machine (≈ 33 GB needed,
 -- 24 GB available); the refusal is the result:
 -- train qwen2.5-coder-1.5b-instruct on gsm8k with full lr 2e-5 steps 100 then eval on gsm8k

@@ -12,10 +12,11 @@ extension StatementParser {
         return command
     }
 
-    /// The options after `eval … on TASK`, up to the end of the statement.
-    mutating func parseEvalOptions(into command: inout EvalCommand) throws {
+    /// The options after `eval … on TASK`, up to the end of the statement (or, after training,
+    /// up to the next `then`).
+    mutating func parseEvalOptions(into command: inout EvalCommand, stopAtThen: Bool = false) throws {
         var seen: Set<String> = []
-        while !current.isEnd {
+        while !current.isEnd && !(stopAtThen && current.isKeyword("then")) {
             let token = current
             guard case .word(let word) = token.kind, Self.evalOptions.contains(word.lowercased()) else {
                 let hint: String

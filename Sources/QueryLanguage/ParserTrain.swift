@@ -88,13 +88,15 @@ extension StatementParser {
         } else if let token = seen["freeze-embeddings"] {
             throw error("`freeze-embeddings` applies to full fine-tuning (lora and dora freeze every base weight)", token)
         }
-        if current.isKeyword("then") {
+        // `then eval on A … then eval on B …`: the first evaluation is part of the training's
+        // spec; the others are extra evaluations of the same tuned model.
+        while current.isKeyword("then") {
             advance()
             try expectKeyword("eval", after: "`then`")
             try expectKeyword("on", after: "`then eval`")
             var eval = EvalCommand(model: "", task: try name("a task after `then eval on`"))
-            try parseEvalOptions(into: &eval)
-            command.thenEval = eval
+            try parseEvalOptions(into: &eval, stopAtThen: true)
+            if command.thenEval == nil { command.thenEval = eval } else { command.moreEvals.append(eval) }
         }
         return command
     }

@@ -36,6 +36,8 @@ public struct TrainCommand: Equatable, Sendable {
     public var checkpointEvery: Int?
     /// `then eval on TASK …`: the evaluation that follows, its `model` left empty (the trained one).
     public var thenEval: EvalCommand?
+    /// Further `then eval on TASK …` clauses: more evaluations of the same tuned model.
+    public var moreEvals: [EvalCommand] = []
 
     public init(model: String, task: String, method: Method, split: String? = nil, rank: Int? = nil,
                 alpha: Double? = nil, dropout: Double? = nil, targets: [String]? = nil, rsLoRA: Bool = false,

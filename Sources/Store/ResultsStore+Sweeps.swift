@@ -25,12 +25,15 @@ extension ResultsStore {
         }
     }
 
-    /// Claims the oldest sweep run that is queued or was interrupted (its worker died or was
+    /// Claims the next sweep run that is queued or was interrupted (its worker died or was
     /// stopped), marking it running for `pid` on `host` in one immediate transaction, so two
     /// workers can never claim the same run. Stale claims (a `running` run whose process is gone
-    /// on this host) are released first. `filter` narrows the claim to some sweeps, models or
-    /// seeds; with several sweeps named, the first named with claimable runs goes first. Returns
-    /// nil when nothing (that matches) is left.
+    /// on this host) are released first. Claimable are top-level runs and the evaluations of
+    /// finished training runs (queued extra evaluations, or one whose worker stopped after the
+    /// training was done); those come first, so started work is finished before new work begins.
+    /// `filter` narrows the claim to some sweeps, models or seeds (a child takes its training
+    /// run's seed); with several sweeps named, the first named with claimable runs goes first.
+    /// Returns nil when nothing (that matches) is left.
     public func claimNextSweepRun(host: String, pid: Int32, filter: SweepWorkFilter = SweepWorkFilter(),
                                   isAlive: (Int32) -> Bool) throws -> RunRecord? {
         if isReadOnly { throw StoreError.readOnly(path) }
@@ -39,21 +42,31 @@ extension ResultsStore {
             return try writer.writeWithoutTransaction { db -> RunRecord? in
                 var picked: RunRecord?
                 try db.inTransaction(.immediate) {
-                    var request = RunRecord
-                        .filter(Column("sweep_id") != nil && Column("parent_run_id") == nil
-                                && [RunStatus.queued.rawValue, RunStatus.interrupted.rawValue].contains(Column("status")))
-                    if !filter.sweepIDs.isEmpty { request = request.filter(filter.sweepIDs.contains(Column("sweep_id"))) }
-                    if !filter.seeds.isEmpty { request = request.filter(filter.seeds.contains(Column("seed"))) }
-                    if !filter.models.isEmpty {
-                        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM models WHERE key IN (\(databaseQuestionMarks(count: filter.models.count)))",
-                                                     arguments: StatementArguments(filter.models))
-                        request = request.filter(ids.contains(Column("model_id")))
+                    var conditions = ["r.sweep_id IS NOT NULL", "r.status IN ('queued', 'interrupted')",
+                                      "(r.parent_run_id IS NULL OR (r.kind = 'eval' AND p.status = 'done'))"]
+                    var arguments: [DatabaseValueConvertible] = []
+                    if !filter.sweepIDs.isEmpty {
+                        conditions.append("r.sweep_id IN (\(databaseQuestionMarks(count: filter.sweepIDs.count)))")
+                        arguments += filter.sweepIDs
                     }
-                    // The sweeps' order as named, then the oldest run.
-                    let rank = filter.sweepIDs.enumerated().reduce(into: "CASE sweep_id") { $0 += " WHEN \($1.element) THEN \($1.offset)" } + " ELSE 0 END"
-                    let ordered = filter.sweepIDs.isEmpty ? request.order(Column("id"))
-                                                          : request.order(SQL(sql: rank).sqlExpression, Column("id"))
-                    guard var run = try ordered.fetchOne(db) else { return .commit }
+                    if !filter.seeds.isEmpty {
+                        conditions.append("COALESCE(p.seed, r.seed) IN (\(databaseQuestionMarks(count: filter.seeds.count)))")
+                        arguments += filter.seeds
+                    }
+                    if !filter.models.isEmpty {
+                        conditions.append("r.model_id IN (SELECT id FROM models WHERE key IN (\(databaseQuestionMarks(count: filter.models.count))))")
+                        arguments += filter.models
+                    }
+                    // Sweeps in the order named (ids are integers: no injection), then children
+                    // of finished trainings, then the oldest run.
+                    let rank = filter.sweepIDs.isEmpty ? ""
+                        : filter.sweepIDs.enumerated().reduce(into: "CASE r.sweep_id") { $0 += " WHEN \($1.element) THEN \($1.offset)" } + " END, "
+                    let sql = """
+                        SELECT r.* FROM runs r LEFT JOIN runs p ON p.id = r.parent_run_id
+                        WHERE \(conditions.joined(separator: " AND "))
+                        ORDER BY \(rank)r.parent_run_id IS NULL, r.id LIMIT 1
+                        """
+                    guard var run = try RunRecord.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else { return .commit }
                     run.status = .running
                     run.pid = pid
                     run.host = host
@@ -73,13 +86,15 @@ extension ResultsStore {
         try read { db in try String.fetchAll(db, sql: "SELECT COALESCE(name, CAST(id AS TEXT)) FROM sweeps ORDER BY id") }
     }
 
-    /// A sweep's id from its name or its number; nil when the database has no such sweep.
-    public func sweepID(named nameOrID: String) throws -> Int64? {
+    /// The sweeps a name or a number designates: the sweep with that id, else every sweep with
+    /// that name (a statement queued again under its name adds a sweep of the same name), oldest
+    /// first; empty when there is none.
+    public func sweepIDs(named nameOrID: String) throws -> [Int64] {
         try read { db in
             if let id = Int64(nameOrID), try Int64.fetchOne(db, sql: "SELECT id FROM sweeps WHERE id = ?", arguments: [id]) != nil {
-                return id
+                return [id]
             }
-            return try Int64.fetchOne(db, sql: "SELECT id FROM sweeps WHERE name = ? ORDER BY id DESC", arguments: [nameOrID])
+            return try Int64.fetchAll(db, sql: "SELECT id FROM sweeps WHERE name = ? ORDER BY id", arguments: [nameOrID])
         }
     }
 }

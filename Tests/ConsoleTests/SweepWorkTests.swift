@@ -37,6 +37,38 @@ final class SweepWorkTests: XCTestCase {
         XCTAssertEqual(try store.select(sql: "SELECT COUNT(*) FROM sweeps").rows, [[.integer(1)]], "no empty sweep recorded")
     }
 
+    /// A second `then eval` is an extra evaluation of the same tuned model: queued as a child of
+    /// the training, run by `work` after it; asked of a finished training later, only the new
+    /// evaluation is queued, and the training is reused.
+    func testExtraEvaluationsOfTunedModelsAreQueuedAsChildren() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-evals")
+        let db = dir.path("evals.sqlite")
+        let train = "sweep smollm2-135m-instruct on synthetic with lora steps 2 batch 2 seq 64 then eval on synthetic limit 4"
+        let first = try FtlabBinary.run(["--db", db, "-c", train + " then eval on synthetic split train limit 3"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("1 runs — 1 queued, 1 evaluations of tuned models queued"), first.stdout)
+        let work = try FtlabBinary.run(["work", "--db", db])
+        XCTAssertEqual(work.status, 0, work.stderr)
+        let store = try ResultsStore(path: db)
+        var runs = try store.runs()
+        XCTAssertEqual(runs.count, 3, runs.map { "\($0.id!) \($0.kind) \($0.status)" }.joined(separator: ", "))
+        XCTAssertTrue(runs.allSatisfy { $0.status == .done }, runs.map { "\($0.id!) \($0.status)" }.joined(separator: ", "))
+        let children = runs.filter { $0.parentRunID == 1 }
+        XCTAssertEqual(children.count, 2)
+        XCTAssertEqual(Set(try children.map { try store.predictions(runID: $0.id!).count }), [4, 3])
+        XCTAssertTrue(children.allSatisfy { $0.method == .lora })
+        // A third evaluation of the same training: only it is queued, the training reused.
+        let again = try FtlabBinary.run(["--db", db, "-c", train + " then eval on synthetic split train limit 3 then eval on synthetic limit 2 max-tokens 8"])
+        XCTAssertTrue(again.stdout.contains("0 queued, 1 evaluations of tuned models queued"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("eval of run 1 (lora) on synthetic"), again.stdout)
+        XCTAssertEqual(try FtlabBinary.run(["work", "--db", db]).status, 0)
+        runs = try store.runs()
+        XCTAssertEqual(runs.count, 4)
+        XCTAssertEqual(runs.filter { $0.kind == .train }.count, 1, "the training is not repeated")
+        XCTAssertTrue(runs.allSatisfy { $0.status == .done })
+    }
+
     func testKilledWorkersRunIsResumedByAnotherWorker() throws {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
         let dir = try TemporaryDirectory(prefix: "ftlab-sweep-kill")

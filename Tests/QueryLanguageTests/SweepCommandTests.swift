@@ -27,6 +27,16 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(last.model, "b")
     }
 
+    func testEveryTrainingPointGetsEveryEvaluation() throws {
+        let s = try sweep("sweep a on gsm8k with lora, dora then eval on gsm8k then eval on piqa split validation limit 500")
+        XCTAssertEqual(s.points.count, 2)
+        for point in s.points {
+            guard case .train(let t) = point else { return XCTFail() }
+            XCTAssertEqual(t.thenEval, EvalCommand(model: "", task: "gsm8k"))
+            XCTAssertEqual(t.moreEvals, [EvalCommand(model: "", task: "piqa", split: "validation", limit: 500)])
+        }
+    }
+
     func testEvaluationGridTakesTheOptions() throws {
         let s = try sweep("sweep m on gsm8k with zero-shot, 3-shot limit 50 batch 16 emit slurm out/dir")
         XCTAssertEqual(s.points, [.eval(EvalCommand(model: "m", task: "gsm8k", limit: 50, batch: 16)),

@@ -20,6 +20,17 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(try QueryParser.parse(text), [.train(expected)])
     }
 
+    func testSeveralEvaluationsAfterTraining() throws {
+        var expected = TrainCommand(model: "m", task: "gsm8k", method: .lora, steps: 100,
+                                    thenEval: EvalCommand(model: "", task: "gsm8k"))
+        expected.moreEvals = [EvalCommand(model: "", task: "piqa", split: "validation", limit: 500),
+                              EvalCommand(model: "", task: "svamp", shots: 5, fixed: true)]
+        XCTAssertEqual(try QueryParser.parse("train m on gsm8k with lora steps 100 then eval on gsm8k "
+                                             + "then eval on piqa split validation limit 500 then eval on svamp shots 5 fixed"),
+                       [.train(expected)])
+        assertError("train m on gsm8k with lora then eval on gsm8k then", "expected `eval` after `then`, got end of input", column: 51)
+    }
+
     func testFullFineTuningOptions() throws {
         XCTAssertEqual(try QueryParser.parse("train m on synthetic with full epochs 2 freeze-embeddings then eval on synthetic"),
                        [.train(TrainCommand(model: "m", task: "synthetic", method: .full, epochs: 2, freezeEmbeddings: true,

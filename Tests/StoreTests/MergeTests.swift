@@ -151,13 +151,47 @@ final class SweepClaimTests: XCTestCase {
             let id = try store.insertRun(run)
             if model == other && seed == 1 { expected.append(id) }
         }
-        XCTAssertEqual(try store.sweepID(named: "b"), b)
-        XCTAssertEqual(try store.sweepID(named: String(a)), a)
-        XCTAssertNil(try store.sweepID(named: "nope"))
+        XCTAssertEqual(try store.sweepIDs(named: "b"), [b])
+        XCTAssertEqual(try store.sweepIDs(named: String(a)), [a])
+        XCTAssertEqual(try store.sweepIDs(named: "nope"), [])
+        let b2 = try store.insertSweep(name: "b", statement: "sweep … again")
+        XCTAssertEqual(try store.sweepIDs(named: "b"), [b, b2], "every sweep of that name")
         let filter = SweepWorkFilter(sweepIDs: [b, a], models: ["m2"], seeds: [1])
         var claimed: [Int64] = []
         while let run = try store.claimNextSweepRun(host: "h", pid: 9, filter: filter, isAlive: { _ in true }) { claimed.append(run.id!) }
         XCTAssertEqual(claimed, [expected[1], expected[0]], "sweep b's run first, then sweep a's; others untouched")
         XCTAssertEqual(try store.int("SELECT COUNT(*) FROM runs WHERE status = 'queued'"), 3)
+    }
+
+    /// The evaluation of a finished training run whose worker stopped (or a queued extra
+    /// evaluation of it) is claimed, before new runs; one of an unfinished training is not.
+    func testEvaluationsOfFinishedTrainingsAreClaimedFirst() throws {
+        let store = try ResultsStore(path: ":memory:")
+        let f = try Fixture(store: store)
+        let sweep = try store.insertSweep(name: "s", statement: "sweep …")
+        func insert(kind: RunKind, status: RunStatus, parent: Int64? = nil, seed: Int64 = 0) throws -> Int64 {
+            var run = f.run(method: kind == .train ? .full : .zeroShot)
+            run.kind = kind
+            run.status = status
+            run.sweepID = sweep
+            run.parentRunID = parent
+            run.seed = seed
+            return try store.insertRun(run)
+        }
+        let fresh = try insert(kind: .train, status: .queued)
+        let trained = try insert(kind: .train, status: .done, seed: 1)
+        let waiting = try insert(kind: .train, status: .queued)
+        let orphan = try insert(kind: .eval, status: .interrupted, parent: trained)
+        let extra = try insert(kind: .eval, status: .queued, parent: trained)
+        let notYet = try insert(kind: .eval, status: .queued, parent: waiting)
+        XCTAssertNil(try store.claimNextSweepRun(host: "h", pid: 9, filter: SweepWorkFilter(seeds: [2]), isAlive: { _ in true }))
+        var claimed: [Int64] = []
+        while let run = try store.claimNextSweepRun(host: "h", pid: 9, filter: SweepWorkFilter(seeds: [1]), isAlive: { _ in true }) {
+            claimed.append(run.id!)
+        }
+        XCTAssertEqual(claimed, [orphan, extra], "children take their training run's seed")
+        XCTAssertEqual(try store.claimNextSweepRun(host: "h", pid: 9, isAlive: { _ in true })?.id, fresh)
+        XCTAssertEqual(try store.claimNextSweepRun(host: "h", pid: 9, isAlive: { _ in true })?.id, waiting)
+        XCTAssertNil(try store.claimNextSweepRun(host: "h", pid: 9, isAlive: { _ in true }), "run \(notYet) waits for its training")
     }
 }

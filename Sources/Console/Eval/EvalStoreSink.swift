@@ -72,9 +72,7 @@ final class EvalStoreSink: EvalSink {
         var specHash = spec.identityHash()
         var sweepID: Int64?
         if let parentRunID, let parent = try store.run(id: parentRunID) {
-            var canonical = spec
-            canonical.batchSize = ExperimentSpec.defaultBatchSize
-            specHash = SHA256.hex(parent.specHash + "\n" + canonical.json())
+            specHash = RunRows.childEvalHash(parentSpecHash: parent.specHash, spec: spec)
             sweepID = parent.sweepID   // a sweep's training run's evaluation belongs to the sweep too
         }
         // Exclusive: a second process starting this spec at the same moment is refused here.

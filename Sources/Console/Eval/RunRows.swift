@@ -42,6 +42,14 @@ enum RunRows {
             engineVersion: EvalModel.engineVersion, host: ProcessProbe.host)
     }
 
+    /// The spec hash of the evaluation of a tuned model: a different experiment from the same
+    /// evaluation of the base model, so its identity includes the training run's.
+    static func childEvalHash(parentSpecHash: String, spec: ExperimentSpec) -> String {
+        var canonical = spec
+        canonical.batchSize = ExperimentSpec.defaultBatchSize
+        return SHA256.hex(parentSpecHash + "\n" + canonical.json())
+    }
+
     /// Marks a resumed run as running again in this process.
     static func reopen(_ run: RunRecord, store: ResultsStore) throws {
         var run = run

@@ -14,6 +14,9 @@ extension Session {
         var record: RunRecord
         var label: String
         var seconds: Double
+        /// Extra evaluations of a planned training (`then eval …` after the first), queued as its
+        /// children once it has an id.
+        var extraEvals: [ExperimentSpec] = []
     }
 
     @discardableResult
@@ -29,6 +32,8 @@ extension Session {
             return d
         }
         var adopt: [Int64] = []
+        // Extra evaluations the sweep asks of trainings the database already has.
+        var childrenOfExisting: [(train: RunRecord, specs: [ExperimentSpec])] = []
         func note(_ run: RunRecord) {
             if run.status == .done { reused.append(run.id!) } else { pending.append(run.id!) }
             // An interrupted run started on its own joins the sweep, so its workers resume it.
@@ -42,8 +47,16 @@ extension Session {
                 let modelPath = try ModelLocator(store: store).resolve(t.model).path
                 let spec = try Self.trainSpec(t, modelPath: modelPath,
                                               checkpointRoot: ModelFetcher.defaultHome().appendingPathComponent("checkpoints").path)
+                let extraEvals = try Self.extraEvalSpecs(t, modelPath: modelPath)
+                if !extraEvals.isEmpty && command.slurmDirectory != nil {
+                    // A child evaluation needs its training's checkpoint, which a Slurm task's
+                    // shard does not share with another task.
+                    throw ConsoleError("a second `then eval` is run by `ftlab work`, not by Slurm tasks: queue the sweep without `emit slurm`")
+                }
                 if let run = try store.latestRun(specHash: spec.identityHash(), kind: .train), run.status != .failed {
                     note(run)
+                    let missing = try extraEvals.filter { try childEvaluation(of: run.id!, matching: $0) == nil }
+                    if !missing.isEmpty { childrenOfExisting.append((run, missing)) }
                     continue
                 }
                 model = try Self.modelInfo(key: spec.modelKey, path: modelPath)
@@ -51,10 +64,13 @@ extension Session {
                 record = RunRows.queuedTraining(spec, totalSteps: spec.maxSteps)
                 label = "train \(spec.modelKey) \(spec.method.rawValue) lr \(spec.learningRate) seed \(spec.seed)"
                 var s = SweepTimeEstimate.training(spec, parameters: model.parameters)
-                if let e = spec.thenEval {
+                for e in [spec.thenEval].compactMap({ $0 }) + extraEvals {
                     s += SweepTimeEstimate.evaluation(e, examples: try dataset(e.task, e.split).count, parameters: model.parameters)
                 }
                 seconds = s
+                (record.modelID, record.datasetID) = try RunRows.modelAndDataset(model, data, store: store)
+                planned.append(PlannedRun(record: record, label: label, seconds: seconds, extraEvals: extraEvals))
+                continue
             case .eval(let e):
                 let modelPath = try ModelLocator(store: store).resolve(e.model).path
                 let spec = try Self.evalSpec(e, modelPath: modelPath)
@@ -75,7 +91,7 @@ extension Session {
             (record.modelID, record.datasetID) = try RunRows.modelAndDataset(model, data, store: store)
             planned.append(PlannedRun(record: record, label: label, seconds: seconds))
         }
-        guard !planned.isEmpty || !adopt.isEmpty else {
+        guard !planned.isEmpty || !adopt.isEmpty || !childrenOfExisting.isEmpty else {
             // Nothing new: no sweep is recorded (typing a sweep again must not pile up empty ones).
             emit("sweep: \(command.points.count) runs — nothing to queue"
                  + (reused.isEmpty ? "" : ", \(reused.count) already done (runs \(Self.idList(reused)))")
@@ -85,14 +101,19 @@ extension Session {
         let sweepID = try store.insertSweep(name: command.name, statement: statement)
         for id in adopt { try store.assignSweep(runID: id, sweepID: sweepID) }
         var queued: [RunRecord] = []
+        var children: [(RunRecord, String)] = []
         for var p in planned {
             p.record.sweepID = sweepID
             p.record.id = try store.insertRun(p.record)
             queued.append(p.record)
+            children += try queueChildEvaluations(p.extraEvals, of: p.record, sweepID: sweepID)
+        }
+        for (train, specs) in childrenOfExisting {
+            children += try queueChildEvaluations(specs, of: train, sweepID: sweepID)
         }
         let total = planned.reduce(0) { $0 + $1.seconds }
         var text = "sweep \(sweepID)\(command.name.map { " (\($0))" } ?? ""): \(command.points.count) runs — "
-            + "\(planned.count) queued"
+            + "\(planned.count) queued" + (children.isEmpty ? "" : ", \(children.count) evaluations of tuned models queued")
         if !reused.isEmpty { text += ", \(reused.count) already done (runs \(Self.idList(reused)))" }
         if !pending.isEmpty { text += ", \(pending.count) already queued or unfinished (runs \(Self.idList(pending)))" }
         text += "\n"
@@ -100,6 +121,7 @@ extension Session {
             text += "estimated compute: \(SweepTimeEstimate.describe(total)) on this machine (rough, from its measured rates)\n"
         }
         for (run, p) in zip(queued, planned) { text += "  run \(run.id ?? 0): \(p.label)\n" }
+        for (run, label) in children { text += "  run \(run.id ?? 0): \(label)\n" }
         if let directory = command.slurmDirectory {
             // The tasks run elsewhere (another working directory): pin the data folder as resolved here.
             let script = try SlurmEmitter.write(runs: queued, sweepID: sweepID, directory: directory,
@@ -139,11 +161,12 @@ extension Session {
     public func workFilter(sweeps: [String], models: [String], seeds: [Int]) throws -> SweepWorkFilter {
         var ids: [Int64] = []
         for name in sweeps {
-            guard let id = try store.sweepID(named: name) else {
+            let found = try store.sweepIDs(named: name)
+            guard !found.isEmpty else {
                 let known = try store.sweepNames()
                 throw ConsoleError("no sweep '\(name)' in \(databasePath)" + (known.isEmpty ? " (it has no sweeps)" : " (sweeps: \(known.joined(separator: ", ")))"))
             }
-            ids.append(id)
+            ids += found.filter { !ids.contains($0) }
         }
         for model in models where ModelCatalog.model(model) == nil {
             throw ConsoleError("unknown model '\(model)' (models: \(ModelCatalog.models.map(\.key).joined(separator: ", ")))")

@@ -13,15 +13,18 @@ extension Session {
         let modelPath = try ModelLocator(store: store).resolve(command.model).path
         let spec = try Self.trainSpec(command, modelPath: modelPath,
                                       checkpointRoot: ModelFetcher.defaultHome().appendingPathComponent("checkpoints").path)
+        let extraEvals = try Self.extraEvalSpecs(command, modelPath: modelPath)
         if reuseFinishedRuns, let run = try store.finishedRun(specHash: spec.identityHash(), kind: .train), let id = run.id {
-            let child = try store.runs().first { $0.parentRunID == id && $0.kind == .eval && $0.status == .done }
-            if spec.thenEval == nil || child != nil {
+            let child = try spec.thenEval.flatMap { try childEvaluation(of: id, matching: $0) }
+            if spec.thenEval == nil || child?.status == .done {
                 emit("reusing " + Self.describeTraining(run) + (child.map { "reusing " + Self.describe($0) } ?? ""))
+                try runChildEvaluations(extraEvals, of: id)
                 return id
             }
         }
         if let id = try unfinishedRun(specHash: spec.identityHash(), kind: .train) {
             try resumeRun(id)
+            try runChildEvaluations(extraEvals, of: id)
             return id
         }
         let estimate = try planTraining(spec)
@@ -32,6 +35,7 @@ extension Session {
         try executeTraining(runner, sink: sink, resumeFrom: nil)
         guard let id = sink.runID else { throw ConsoleError("the training run was not recorded") }
         try evaluateAfterTraining(runner, trainRunID: id)
+        try runChildEvaluations(extraEvals, of: id)
         return id
     }
 
@@ -69,15 +73,7 @@ extension Session {
         if let s = c.seq { spec.maxSequenceLength = s }
         if let clip = c.clip { spec.maxGradNorm = clip }
         spec.outputDirectory = (checkpointRoot as NSString).appendingPathComponent(UUID().uuidString.lowercased())
-        if let e = c.thenEval {
-            var eval = ExperimentSpec(model: c.model, modelPath: modelPath, task: e.task, split: e.split, shots: e.shots,
-                                      fixed: e.fixed, chat: e.chat, limit: e.limit, seed: UInt64(e.seed ?? 0))
-            if let t = e.maxTokens { eval.maxNewTokens = t }
-            if let w = e.batch { eval.batchSize = w }
-            if e.fp32 { eval.weights = WeightPrecision.fp32.rawValue }
-            if try TaskCatalog.spec(e.task).kind == .multipleChoice { eval.primaryRule = ChoiceRule.acc.rawValue }
-            spec.thenEval = eval
-        }
+        if let e = c.thenEval { spec.thenEval = try tunedEvalSpec(e, model: c.model, modelPath: modelPath) }
         return spec
     }
 
@@ -115,7 +111,7 @@ extension Session {
         if try TaskCatalog.spec(evalSpec.task).kind == .multipleChoice { evalSpec.primaryRule = ChoiceRule.acc.rawValue }
         let method: RunMethod = runner.spec.method == .full ? .full : runner.spec.method == .lora ? .lora : .dora
         let model = try runner.tunedModel()
-        let existing = try store.runs().first { $0.parentRunID == trainRunID && $0.kind == .eval }
+        let existing = try childEvaluation(of: trainRunID, matching: evalSpec)
         if let child = existing, child.status == .done { return }
         let sink = EvalStoreSink(store: store, resuming: existing, parentRunID: trainRunID, method: method)
         let done = try existing.flatMap { $0.id }.map { try store.existingExampleIndices(runID: $0) } ?? []
