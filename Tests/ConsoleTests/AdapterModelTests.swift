@@ -103,6 +103,7 @@ final class AdapterModelTests: XCTestCase {
         XCTAssertEqual(model.path, Self.fixture.appendingPathComponent("lora").standardizedFileURL.path)
         XCTAssertNotNil(model.baseModelID)
         XCTAssertTrue(run.specJSON.contains("\"adapter\":"), run.specJSON)
+        XCTAssertTrue(run.specJSON.contains("\"weights\":\"fp32\""), "merged weights are fp32: \(run.specJSON)")
         // The generated tokens are the merged model's greedy continuation.
         let merged = try ModelLocator(store: store).load("lora")
         let prompt = try XCTUnwrap(try store.predictions(runID: run.id!).first?.prompt)

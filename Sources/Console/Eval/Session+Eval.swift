@@ -14,6 +14,8 @@ extension Session {
         let (modelPath, adapter) = try ModelLocator(store: store).resolveWithAdapter(command.model)
         var spec = try Self.evalSpec(command, modelPath: modelPath)
         spec.adapter = adapter
+        // Merged weights are fp32 (the base's blocks dequantized): say so, for the memory plan too.
+        if adapter != nil { spec.weights = WeightPrecision.fp32.rawValue }
         if reuseFinishedRuns, let run = try store.finishedRun(specHash: spec.identityHash(), kind: .eval),
            let id = run.id {
             emit("reusing " + Self.describe(run))
