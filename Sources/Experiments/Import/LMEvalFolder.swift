@@ -49,7 +49,9 @@ public enum LMEvalFolder {
     /// The ftlab task a harness task is about: the same name, or a known task its name begins
     /// with (`gsm8k_cot_zeroshot` → gsm8k), nil when ftlab has no such task.
     public static func ftlabTask(for harnessTask: String) -> String? {
-        let name = harnessTask.lowercased()
+        var name = harnessTask.lowercased()
+        // The harness spells one of ftlab's tasks differently.
+        if name.hasPrefix("commonsense_qa") { name = "commonsenseqa" + name.dropFirst("commonsense_qa".count) }
         let known = TaskCatalog.tasks.filter { !$0.isBuiltIn }.map(\.name)
         if known.contains(name) { return name }
         return known.filter { name.hasPrefix($0 + "_") || name.hasPrefix($0 + "-") }.max(by: { $0.count < $1.count })
