@@ -1,6 +1,6 @@
 /// The text of `.help [topic]`. Kept beside the language so the two change together.
 enum HelpText {
-    static let topics = ["queries", "fields", "pivots", "runs", "reports", "dot", "examples"]
+    static let topics = ["queries", "fields", "pivots", "runs", "reports", "import", "dot", "examples"]
 
     static func text(for topic: String?, fields: [(source: String, names: [String])]) -> String? {
         switch topic?.lowercased() {
@@ -10,6 +10,7 @@ enum HelpText {
         case "pivots", "pivot", "accuracy", "count": return pivots
         case "runs", "eval", "train", "resume": return runsHelp
         case "reports", "report", "compare": return reports
+        case "import", "lm-eval", "peft", "adapters": return importHelp
         case "dot", "commands", "dot-commands": return dot
         case "examples", "example": return examples
         default: return nil
@@ -34,8 +35,10 @@ enum HelpText {
                                     report.tex, table-*.tex and PDF figures, to DIR
       report run N                  one run: accuracy with interval, rules, parent/children
       compare run A with run B      example by example: counts, Δ, bootstrap interval, McNemar p
+      import lm-eval PATH [as MODEL]
+                                    lm-evaluation-harness output (--log_samples) as finished runs
 
-    Help topics: .help queries | fields | pivots | runs | reports | dot | examples
+    Help topics: .help queries | fields | pivots | runs | reports | import | dot | examples
     Dot-commands: .help dot      Quit: .quit or Ctrl-D      Abandon a line: Ctrl-C
 
     """
@@ -137,9 +140,34 @@ enum HelpText {
 
     """
 
+    static let importHelp = """
+    Runs and adapters made elsewhere
+      import lm-eval PATH [as MODEL]     (also: ftlab import lm-eval PATH [--as MODEL])
+        PATH is an lm-evaluation-harness --output_path folder (0.4.x: results_*.json, and
+        samples_<task>_*.jsonl from --log_samples; sub-folders per model are searched) or one
+        results file. Each (model, task) becomes a finished eval run: engine `lm-eval <version>`,
+        num_fewshot as shots (zero_shot / few_shot), one prediction per sample with the harness's
+        output, extracted answers and correctness — not re-scored. Rules: gsm8k strict-match →
+        strict, flexible-extract → flexible (other filters keep their names); multiple choice
+        (piqa, arc, hellaswag-style) acc, acc_norm. Documents are matched to ftlab's dataset
+        indices by question text, so `compare run A with run B` pairs an imported run with a
+        native one; documents ftlab's copy lacks are counted, named and left out. A harness
+        task named TASK or TASK_… is ftlab's TASK; any other task is refused by name (the folder's
+        other tasks are imported). MODEL: the ftlab model the harness ran (default: the names
+        in its model_args — gguf_file, pretrained — that are registered or catalog keys).
+        Importing the same files again changes nothing (the run's uuid is their content hash);
+        a malformed file is an error naming file and line, and nothing is written.
+      ftlab models add ADAPTER-DIR [on BASE] [--key K]
+        a PEFT adapter directory (adapter_config.json + adapter_model.safetensors, LoRA or DoRA,
+        made by PEFT or by ftlab's training) on the model its base_model_name_or_path names (a
+        registered key, a catalog key or a path) or on BASE. `eval K on TASK …` runs the base
+        with the adapter merged (fp32); `models` lists it with its `base`.
+
+    """
+
     static let dot = """
     Dot-commands
-      .help [topic]            this help; topics: queries fields pivots runs reports dot examples
+      .help [topic]            this help; topics: queries fields pivots runs reports import dot examples
       .tables                  tables and query views in the database
       .schema [table]          CREATE statements
       .mode MODE               table | markdown | latex | csv | json | line

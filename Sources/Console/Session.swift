@@ -185,7 +185,7 @@ public final class Session {
 
     func run(_ command: Command) throws {
         switch command {
-        case .eval, .train, .sweep, .resume:
+        case .eval, .train, .sweep, .resume, .importRuns:
             // Refused before any model loads: the run could not be recorded.
             if store.isReadOnly { throw ConsoleError(StoreError.readOnly(databasePath).description) }
         default: break
@@ -218,6 +218,8 @@ public final class Session {
             print(try select(QueryCompiler.compile(command)))
         case .report(let r):
             try runReport(r)
+        case .importRuns(let i):
+            try runImport(i)
         }
     }
 

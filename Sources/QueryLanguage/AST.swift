@@ -83,4 +83,6 @@ public enum Command: Equatable {
     case sweep(SweepCommand)
     /// `sweep status N`: a sweep's runs by status.
     case sweepStatus(Int)
+    /// `import lm-eval PATH [as MODEL]`: runs made by another tool, into the database.
+    case importRuns(ImportCommand)
 }

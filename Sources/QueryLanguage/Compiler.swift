@@ -32,6 +32,7 @@ public enum QueryCompiler {
                                      filter: .compare(field: "sweep", op: .eq, value: .integer(Int64(id))),
                                      order: [OrderKey(field: "id")]))
         case .report: throw QueryError(unpositioned: "`report` and `compare` write analyses; they are not queries")
+        case .importRuns: throw QueryError(unpositioned: "`import` stores runs; it is not a query")
         }
     }
 

@@ -63,7 +63,7 @@ public enum FieldCatalog {
     ]
     private static let models: [Field] = [
         i("id"), t("model"), t("family", families), i("params"), t("format"), t("path"),
-        t("hash"), t("added"),
+        t("hash"), t("added"), t("base"),
     ]
     private static let datasets: [Field] = [
         i("id"), t("task"), t("split"), i("size"), t("hash"), t("path"), t("added"),

@@ -87,11 +87,13 @@ struct StatementParser {
             return .report(try parseReport())
         case "compare":
             return .report(try parseCompare())
+        case "import":
+            return .importRuns(try parseImport())
         case "select":
             return .query(try parseSelectFirst())
         default:
             guard let source = Source(rawValue: word.lowercased()) else {
-                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "sweep", "resume"]
+                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "sweep", "resume", "import"]
                 let hint = Suggestions.hint(word, among: candidates)
                 throw error("unknown source `\(word)`" + (hint.isEmpty ? " (expected \(Self.sourceList), `show run N`, `accuracy by …` or `count by …`)" : hint), first)
             }

@@ -6,6 +6,7 @@ public enum Vocabulary {
         "select", "from", "where", "order", "by", "asc", "desc", "limit", "show", "run", "of",
         "accuracy", "count", "in", "not", "and", "or", "null",
         "eval", "on", "split", "shots", "fixed", "chat", "seed", "max-tokens", "batch", "fp32", "resume",
+        "import", "lm-eval", "as",
     ] + StatementParser.reportKeywords)).sorted()
 
     /// Options of `eval`, `train` and `sweep` statements, as their parsers accept them.

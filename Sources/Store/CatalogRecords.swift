@@ -15,17 +15,21 @@ public struct ModelRecord: Codable, Equatable, Sendable, FetchableRecord, Mutabl
     public var format: String       // gguf, safetensors
     public var sha256: String
     public var addedAt: String
+    /// The model an adapter adapts (`models add` of a PEFT adapter directory); nil for a model.
+    public var baseModelID: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, key, family, params, path, format, sha256
         case addedAt = "added_at"
+        case baseModelID = "base_model_id"
     }
 
     public init(id: Int64? = nil, key: String, family: String, params: Int64, path: String,
-                format: String, sha256: String, addedAt: String? = nil) {
+                format: String, sha256: String, addedAt: String? = nil, baseModelID: Int64? = nil) {
         self.id = id; self.key = key; self.family = family; self.params = params
         self.path = path; self.format = format; self.sha256 = sha256
         self.addedAt = addedAt ?? Timestamp.now()
+        self.baseModelID = baseModelID
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

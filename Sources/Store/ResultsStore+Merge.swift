@@ -46,6 +46,11 @@ extension ResultsStore {
                 modelIDs[m.id] = db.lastInsertedRowID
             }
         }
+        // An adapter points at its base by the ids here (set where the target has no base yet).
+        for m in shard.models {
+            guard let base = m.base.flatMap({ modelIDs[$0] }), let id = modelIDs[m.id] else { continue }
+            try db.execute(sql: "UPDATE models SET base_model_id = ? WHERE id = ? AND base_model_id IS NULL", arguments: [base, id])
+        }
         for d in shard.datasets {
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM datasets WHERE task = ? AND split = ? AND sha256 = ?",
                                            arguments: [d.task, d.split, d.sha256]) {
@@ -130,7 +135,11 @@ extension ResultsStore {
 
 /// Everything of a shard the merge carries, read through a read-only connection.
 struct ShardContents {
-    struct Model { let id: Int64, key: String, family: String, params: Int64, path: String, format: String, sha256: String }
+    struct Model {
+        let id: Int64, key: String, family: String, params: Int64, path: String, format: String, sha256: String
+        /// An adapter's base (the shard's id); nil for models, and in shards older than 003.
+        let base: Int64?
+    }
     struct DatasetRow { let id: Int64, task: String, split: String, size: Int64, sha256: String, path: String? }
 
     let path: String
@@ -163,7 +172,7 @@ struct ShardContents {
                 if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
                 contents.models = try Row.fetchAll(db, sql: "SELECT * FROM models").map {
                     Model(id: $0["id"], key: $0["key"], family: $0["family"], params: $0["params"], path: $0["path"],
-                          format: $0["format"], sha256: $0["sha256"])
+                          format: $0["format"], sha256: $0["sha256"], base: $0["base_model_id"])
                 }
                 contents.datasets = try Row.fetchAll(db, sql: "SELECT * FROM datasets").map {
                     DatasetRow(id: $0["id"], task: $0["task"], split: $0["split"], size: $0["size"], sha256: $0["sha256"], path: $0["path"])

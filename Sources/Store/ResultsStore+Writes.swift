@@ -12,6 +12,7 @@ extension ResultsStore {
                 existing.path = model.path
                 existing.format = model.format
                 existing.sha256 = model.sha256
+                existing.baseModelID = model.baseModelID
                 try existing.update(db)
                 return existing.id ?? db.lastInsertedRowID
             }

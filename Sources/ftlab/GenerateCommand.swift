@@ -13,8 +13,7 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Wrap the text as a user turn of the model's chat template.") var chat = false
 
     func run() throws {
-        let url = try ModelLocator(store: try? database.open()).resolve(model)
-        let loaded = try LoadedModel(path: url.path)
+        let loaded = try ModelLocator(store: try? database.open()).load(model)
         let start = Date()
         let (ids, continuation) = try loaded.generate(text, maxNewTokens: maxTokens, chat: chat)
         print(continuation)
@@ -36,8 +35,7 @@ struct LogitsCommand: ParsableCommand {
     @Flag(help: "Wrap the text as a user turn of the model's chat template.") var chat = false
 
     func run() throws {
-        let url = try ModelLocator(store: try? database.open()).resolve(model)
-        let loaded = try LoadedModel(path: url.path)
+        let loaded = try ModelLocator(store: try? database.open()).load(model)
         let ids = try loaded.promptTokens(text, chat: chat)
         guard !ids.isEmpty else { throw ValidationError("the text encodes to no tokens") }
         let logits = loaded.transformer.logits(tokens: ids)

@@ -60,15 +60,29 @@ struct ModelsCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a GGUF file or a Hugging Face checkpoint directory (config.json, tokenizer.json, *.safetensors) already on this machine.")
+            abstract: "Register a GGUF file, a Hugging Face checkpoint directory (config.json, tokenizer.json, *.safetensors) or a PEFT adapter directory (adapter_config.json, adapter_model.safetensors) already on this machine.",
+            discussion: """
+            An adapter (LoRA or DoRA, made by PEFT or by ftlab's training) adapts the model its \
+            adapter_config.json names (base_model_name_or_path: a registered key, a catalog key or a path), \
+            or the one given: `ftlab models add DIR on BASE` (or --on BASE). `eval KEY …` then runs the base \
+            with the adapter merged.
+            """)
         @OptionGroup var database: DatabaseOption
         @Option(help: "Key to register it under (default: the file or directory name).") var key: String?
-        @Argument(help: "Path to a .gguf file or a Hugging Face model directory.") var path: String
+        @Option(name: .customLong("on"), help: "An adapter's base model (default: its base_model_name_or_path).") var base: String?
+        @Argument(help: "Path to a .gguf file, a Hugging Face model directory or a PEFT adapter directory.") var path: String
+        @Argument(help: "`on BASE`: the adapter's base model.") var rest: [String] = []
 
         func run() throws {
+            var base = self.base
+            if !rest.isEmpty {
+                guard rest.count == 2, rest[0] == "on", base == nil else { throw ValidationError("expected `on BASE` after the path, got \(rest.joined(separator: " "))") }
+                base = rest[1]
+            }
             let store = try database.open()
-            let record = try ModelRegistration.register(at: URL(fileURLWithPath: path), key: key, in: store)
-            print("\(record.key): \(record.family), \(record.params) parameters, \(record.format), sha256 \(record.sha256)")
+            let record = try ModelRegistration.register(at: URL(fileURLWithPath: path), key: key, base: base, in: store)
+            let adapts = try record.baseModelID.flatMap { id in try store.models().first { $0.id == id }?.key }.map { ", adapter on \($0)" } ?? ""
+            print("\(record.key): \(record.family), \(record.params) parameters, \(record.format)\(adapts), sha256 \(record.sha256)")
         }
     }
 }

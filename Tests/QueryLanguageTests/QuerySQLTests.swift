@@ -35,7 +35,7 @@ final class QuerySQLTests: XCTestCase {
 
     func testSelectStarListsEveryField() throws {
         let c = try compileOne("select * from models")
-        XCTAssertEqual(c.sql, #"SELECT "id", "model", "family", "params", "format", "path", "hash", "added" FROM q_models"#)
+        XCTAssertEqual(c.sql, #"SELECT "id", "model", "family", "params", "format", "path", "hash", "added", "base" FROM q_models"#)
         XCTAssertEqual(try compileOne("datasets select *").columns, ["id", "task", "split", "size", "hash", "path", "added"])
     }
 

@@ -35,6 +35,6 @@ final class IntrospectionTests: XCTestCase {
     func testColumnsOfAView() throws {
         let store = try ResultsStore(path: ":memory:")
         let columns = try store.columns(of: "q_models")
-        XCTAssertEqual(columns, ["id", "model", "family", "params", "format", "path", "hash", "added"])
+        XCTAssertEqual(columns, ["id", "model", "family", "params", "format", "path", "hash", "added", "base"])
     }
 }

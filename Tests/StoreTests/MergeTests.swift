@@ -23,6 +23,22 @@ final class MergeTests: XCTestCase {
         return store
     }
 
+    /// An adapter registered in a shard (`models add ADAPTER-DIR`) keeps pointing at its base.
+    func testMergeCarriesAnAdaptersBase() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-merge")
+        let store = try shard(dir.path("a.sqlite"), runs: 1)
+        let base = try XCTUnwrap(try store.models().first?.id)
+        try store.upsertModel(ModelRecord(key: "m-lora", family: "llama", params: 1000, path: "/lora", format: "safetensors",
+                                          sha256: "bb", baseModelID: base))
+        let target = try ResultsStore(path: dir.path("all.sqlite"))
+        // Another model first, so the shard's ids differ from the target's: the base must be remapped.
+        try target.upsertModel(ModelRecord(key: "other", family: "llama", params: 5, path: "/o.gguf", format: "gguf", sha256: "cc"))
+        _ = try target.merge(shardPath: dir.path("a.sqlite"))
+        let models = try target.models()
+        let adapter = try XCTUnwrap(models.first { $0.key == "m-lora" })
+        XCTAssertEqual(adapter.baseModelID, models.first { $0.key == "m" }?.id)
+    }
+
     func testMergeCarriesRunsAndIsIdempotent() throws {
         let dir = try TemporaryDirectory(prefix: "ftlab-merge")
         _ = try shard(dir.path("a.sqlite"), runs: 2)

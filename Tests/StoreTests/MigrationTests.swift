@@ -14,13 +14,13 @@ final class MigrationTests: XCTestCase {
             XCTAssertTrue(names.contains(view), "missing view \(view)")
         }
         XCTAssertFalse(names.contains { $0.hasPrefix("grdb_") || $0.hasPrefix("sqlite_") })
-        XCTAssertEqual(store.schemaVersion, "002_sweeps")
+        XCTAssertEqual(store.schemaVersion, "003_model_adapters")
     }
 
     func testMigrationIdentifiersAreRecorded() throws {
         let store = try ResultsStore(path: ":memory:")
         let applied = try store.select(sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-        XCTAssertEqual(applied.rows, [[.text("001_init")], [.text("002_sweeps")]])
+        XCTAssertEqual(applied.rows, [[.text("001_init")], [.text("002_sweeps")], [.text("003_model_adapters")]])
     }
 
     func testReopeningAFileKeepsData() throws {
@@ -32,7 +32,7 @@ final class MigrationTests: XCTestCase {
         }
         let reopened = try ResultsStore(path: path)
         XCTAssertEqual(try reopened.runs().count, 1)
-        XCTAssertEqual(reopened.schemaVersion, "002_sweeps")
+        XCTAssertEqual(reopened.schemaVersion, "003_model_adapters")
     }
 
     func testSchemaSQL() throws {

@@ -7,7 +7,9 @@ import Store
 enum RunRows {
     /// Upserts the run's model (with its file hash) and dataset; returns their ids.
     static func modelAndDataset(_ model: EvalModelInfo, _ dataset: Dataset, store: ResultsStore) throws -> (model: Int64, dataset: Int64) {
-        let modelID = try store.upsertModel(ModelRecord(
+        // A registered adapter's row stays as `models add` wrote it (its path is the adapter's).
+        let adapter = try store.models().first { $0.key == model.key && $0.baseModelID != nil }
+        let modelID = try adapter?.id ?? store.upsertModel(ModelRecord(
             key: model.key, family: model.family, params: Int64(model.parameters),
             path: model.path, format: "gguf", sha256: try ModelFileHash.sha256(path: model.path)))
         let datasetID = try store.upsertDataset(DatasetRecord(

@@ -10,8 +10,12 @@ extension Session {
     @discardableResult
     public func runEval(_ command: EvalCommand) throws -> Int64 {
         // A catalog key, a key registered with `models add`, or a path; a clear error otherwise.
-        let modelPath = try ModelLocator(store: store).resolve(command.model).path
-        let spec = try Self.evalSpec(command, modelPath: modelPath)
+        // A registered adapter runs as its base with the adapter merged (`spec.adapter`).
+        let (modelPath, adapter) = try ModelLocator(store: store).resolveWithAdapter(command.model)
+        var spec = try Self.evalSpec(command, modelPath: modelPath)
+        spec.adapter = adapter
+        // Merged weights are fp32 (the base's blocks dequantized): say so, for the memory plan too.
+        if adapter != nil { spec.weights = WeightPrecision.fp32.rawValue }
         if reuseFinishedRuns, let run = try store.finishedRun(specHash: spec.identityHash(), kind: .eval),
            let id = run.id {
             emit("reusing " + Self.describe(run))

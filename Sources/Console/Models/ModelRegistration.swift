@@ -35,16 +35,22 @@ public enum ModelRegistration {
         return record
     }
 
-    /// A GGUF file or a Hugging Face directory, whichever `url` is.
+    /// A GGUF file, a Hugging Face directory or a PEFT adapter directory, whichever `url` is.
+    /// `base` (`models add DIR on BASE`) names an adapter's base model; it is refused for models.
     @discardableResult
-    public static func register(at url: URL, key: String? = nil, in store: ResultsStore) throws -> ModelRecord {
+    public static func register(at url: URL, key: String? = nil, base: String? = nil, in store: ResultsStore) throws -> ModelRecord {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ConsoleError("\(url.path) does not exist")
         }
+        if isDirectory.boolValue && PEFTAdapter.isAdapterDirectory(url) {
+            return try registerAdapter(at: url, key: key, base: base, in: store)
+        }
+        if let base { throw ConsoleError("`on \(base)` is for adapter directories (adapter_config.json + adapter_model.safetensors); \(url.path) is a model") }
         if isDirectory.boolValue {
             guard HuggingFaceCheckpoint.isCheckpointDirectory(url) else {
-                throw ConsoleError("\(url.path) is a directory without config.json; expected a GGUF file or a Hugging Face checkpoint directory")
+                throw ConsoleError("\(url.path) is a directory without config.json nor adapter_config.json; expected a GGUF file, "
+                                   + "a Hugging Face checkpoint directory or a PEFT adapter directory")
             }
             return try registerHuggingFace(at: url, key: key, in: store)
         }

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 
 /// A model ready to generate: weights, tokenizer, chat template and what the database records.
 public struct EvalModel: @unchecked Sendable {
@@ -15,13 +16,15 @@ public struct EvalModel: @unchecked Sendable {
     }
 
     /// Loads the spec's model; a GGUF's matrices stay in their quantized blocks.
+    /// With an adapter, the base is loaded in fp32 and the adapter merged into it.
     public static func load(_ spec: ExperimentSpec) throws -> EvalModel {
-        let loaded = try LoadedModel(path: spec.modelPath, precision: spec.precision)
+        let loaded = try spec.adapter.map { try PEFTAdapter.loadMerged(basePath: spec.modelPath, adapter: URL(fileURLWithPath: $0)) }
+            ?? LoadedModel(path: spec.modelPath, precision: spec.precision)
         let config = loaded.config
         return EvalModel(transformer: loaded.transformer, tokenizer: loaded.tokenizer,
                          chatTemplate: loaded.chatTemplate,
                          info: EvalModelInfo(key: spec.modelKey, family: config.family.rawValue,
-                                             parameters: config.parameterCount, path: spec.modelPath))
+                                             parameters: config.parameterCount, path: spec.adapter ?? spec.modelPath))
     }
 
     /// Recorded with every run (bump when generation or scoring changes outputs).

@@ -27,6 +27,10 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     /// "fp32" to run on dequantized fp32 weights (the reference path); nil — the default, and
     /// absent from the JSON so older specs hash the same — runs on the GGUF's quantized blocks.
     public var weights: String?
+    /// A PEFT adapter directory merged into `modelPath`'s weights (a model registered with
+    /// `models add ADAPTER-DIR`); nil — and absent from the JSON, so other specs hash as before —
+    /// for a plain model.
+    public var adapter: String?
 
     /// Width `eval` uses when the statement gives none: the best end-to-end width `ftlab bench`
     /// measured on the 2-core reference machine for the study's models.
