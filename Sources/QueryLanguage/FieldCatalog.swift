@@ -50,7 +50,7 @@ public enum FieldCatalog {
     ]
     private static let sweeps: [Field] = [
         i("id"), t("name"), t("statement"), t("created"), i("runs"), i("queued"), i("running"), i("done"),
-        i("failed"), i("interrupted"),
+        i("failed"), i("interrupted"), i("trainings"), i("evaluations"),
     ]
     private static let predictions: [Field] = [
         i("id"), i("run"), i("example"), t("model"), t("method", methods), t("task"), i("seed"),
@@ -88,7 +88,7 @@ public enum FieldCatalog {
         case .steps: return ["run", "step", "loss", "lr", "grad_norm"]
         case .models: return ["model", "family", "params", "format", "hash"]
         case .datasets: return ["task", "split", "size", "hash"]
-        case .sweeps: return ["id", "name", "runs", "queued", "running", "done", "failed", "interrupted"]
+        case .sweeps: return ["id", "name", "runs", "trainings", "evaluations", "queued", "running", "done", "failed", "interrupted"]
         }
     }
 
