@@ -34,7 +34,27 @@ struct ReportLoader {
             guard let model = models[run.modelID], let dataset = datasets[run.datasetID] else { return nil }
             return try reportRun(run, model: model, dataset: dataset, training: run.parentRunID.flatMap { byID[$0] })
         }
-        return (runs, notes)
+        let learningRates = kept.compactMap { run in run.parentRunID.flatMap { byID[$0] } }
+            .reduce(into: [String: Double]()) { lrs, training in
+                if let id = training.id, let lr = training.lr { lrs[String(id)] = lr }
+            }
+        return (Self.splittingLearningRates(runs, learningRates: learningRates), notes)
+    }
+
+    /// A fine-tuning method trained at several learning rates (full at 2e-5 and 1e-4) is several
+    /// conditions, not seeds of one: its runs are labelled `full lr=2e-05`, `full lr=0.0001`, so
+    /// means, Δs and thresholds never pool two learning rates. A method with one rate keeps its
+    /// plain name. `learningRates` maps a training run's id (as text) to its rate.
+    static func splittingLearningRates(_ runs: [ReportRun], learningRates: [String: Double]) -> [ReportRun] {
+        func lr(_ run: ReportRun) -> Double? { run.trainingRunID.flatMap { learningRates[String($0)] } }
+        var rates: [String: Set<Double>] = [:]
+        for run in runs { if let v = lr(run) { rates[run.method, default: []].insert(v) } }
+        return runs.map { run in
+            guard let v = lr(run), (rates[run.method]?.count ?? 0) > 1 else { return run }
+            var labelled = run
+            labelled.method = "\(run.method) lr=\(v)"
+            return labelled
+        }
     }
 
     /// The newest run of each spec hash, in the original order, and a note naming the repeats left out.

@@ -5,6 +5,8 @@ public struct Recommendation: Equatable, Sendable {
     public let best: MethodSummary
     /// Methods whose Wilson interval overlaps the best one's, best first.
     public let ties: [MethodSummary]
+    /// How many other methods were compared (0: the model has runs of one method only).
+    public var alternatives: Int = 0
 
     /// Highest mean accuracy wins (ties in the mean go to the canonical method order, so cheaper
     /// methods first); any method whose pooled Wilson 95 % interval overlaps the winner's is
@@ -15,6 +17,6 @@ public struct Recommendation: Equatable, Sendable {
         }
         guard let best = ranked.first else { return nil }
         let ties = ranked.dropFirst().filter { $0.interval.overlaps(best.interval) }
-        return Recommendation(model: model, dataset: dataset, best: best, ties: Array(ties))
+        return Recommendation(model: model, dataset: dataset, best: best, ties: Array(ties), alternatives: ranked.count - 1)
     }
 }

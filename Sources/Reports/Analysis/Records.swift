@@ -79,7 +79,10 @@ public enum Methods {
     public static let baseline = "zero_shot"
 
     /// Sort rank: canonical methods first, unknown ones after, alphabetically.
-    public static func rank(_ method: String) -> Int { order.firstIndex(of: method) ?? order.count }
+    /// A labelled variant (`full lr=0.0001`) ranks with its method.
+    public static func rank(_ method: String) -> Int {
+        order.firstIndex(of: String(method.prefix { $0 != " " })) ?? order.count
+    }
 
     public static func sorted(_ methods: some Sequence<String>) -> [String] {
         Array(Set(methods)).sorted { (rank($0), $0) < (rank($1), $1) }

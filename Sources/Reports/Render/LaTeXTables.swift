@@ -120,7 +120,12 @@ public enum LaTeXTables {
         case "full": return "full FT"
         case "lora": return "LoRA"
         case "dora": return "DoRA"
-        default: return LaTeXText.escape(method)
+        default:
+            // `full lr=0.0001` → "full FT, lr 0.0001".
+            if let space = method.firstIndex(of: " "), method[space...].hasPrefix(" lr=") {
+                return methodName(String(method[..<space])) + ", lr " + LaTeXText.escape(String(method.dropFirst(method.distance(from: method.startIndex, to: space) + 4)))
+            }
+            return LaTeXText.escape(method)
         }
     }
 }

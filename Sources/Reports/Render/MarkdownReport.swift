@@ -170,7 +170,9 @@ public enum MarkdownReport {
     /// "tiny-135m on gsm8k (test): dora (0.425) — tie with lora (0.400), few_shot (0.350): Wilson intervals overlap."
     public static func recommendationLine(_ r: Recommendation) -> String {
         var line = "**\(r.model)** on \(r.dataset): \(r.best.method) (\(Format.fixed(r.best.meanAccuracy)))"
-        if r.ties.isEmpty {
+        if r.alternatives == 0 {
+            line += ": the only method with finished runs — nothing to compare yet."
+        } else if r.ties.isEmpty {
             line += ", ahead of every other method (no Wilson interval overlaps)."
         } else {
             line += " — tie with " + r.ties.map { "\($0.method) (\(Format.fixed($0.meanAccuracy)))" }.joined(separator: ", ")

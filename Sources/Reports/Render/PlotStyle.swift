@@ -4,6 +4,12 @@ import Foundation
 enum PlotStyle {
     /// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
     static func color(_ method: String) -> String {
+        // A method trained at several learning rates (`full lr=0.0001`): the plain colour for
+        // small rates, reddish purple for a large one (≥ 5e-5), so the two lines differ.
+        if let space = method.firstIndex(of: " "), let lr = Double(method[method.index(after: space)...].drop { $0 != "=" }.dropFirst()) {
+            let base = String(method[..<space])
+            return base == "full" && lr >= 5e-5 ? "#CC79A7" : color(base)
+        }
         switch method {
         case "zero_shot": return "#444444"
         case "few_shot": return "#E69F00"
