@@ -22,3 +22,8 @@ sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with lor
 -- Full fine-tuning of the 1.5B is refused by the memory plan on this machine (≈ 33 GB needed,
 -- 24 GB available); the refusal is the result:
 -- train qwen2.5-coder-1.5b-instruct on gsm8k with full lr 2e-5 steps 100 then eval on gsm8k
+
+-- The report: negative transfer and thresholds on GSM8K, and the PIQA forgetting table (Δ of
+-- each tuned model against the untouched model's PIQA), written into this folder. Rerun it after
+-- `ftlab work` has finished more runs; it reads only finished runs.
+report negative-transfer where task in (gsm8k, piqa) to Reports/study

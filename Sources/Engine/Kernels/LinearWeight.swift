@@ -27,6 +27,14 @@ struct LinearWeight {
 
     var isQuantized: Bool { if case .quantized = storage { return true } else { return false } }
 
+    /// Bytes the matrix's storage occupies (its blocks, or its fp32 rows).
+    var storedBytes: Int {
+        switch storage {
+        case .dense: return outFeatures * inFeatures * 4
+        case .quantized(let parts): return parts.reduce(0) { $0 + $1.rows * $1.rowBytes }
+        }
+    }
+
     /// y[i, j] = Σₖ x[i, k]·W[j, k] (+ y[i, j] when `accumulate`) for `rows` rows.
     /// Not to be called inside a parallel region (it splits the output features across cores).
     func apply(_ x: UnsafePointer<Float>, rows: Int, xStride: Int? = nil,

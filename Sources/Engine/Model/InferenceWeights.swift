@@ -51,6 +51,21 @@ final class InferenceWeights: @unchecked Sendable {
     /// Bytes of weights this object references (the quantized blocks, or the fp32 arena).
     let residentBytes: Int
 
+    /// Assembles a weight set from parts of others (`merging(_:into:config:)`); `owners` keep
+    /// every pointer alive.
+    init(precision: WeightPrecision, embedding: Embedding, output: LinearWeight, outputNorm: UnsafePointer<Float>,
+         layers: [Layer], scratch: QuantScratch?, owners: [AnyObject], residentBytes: Int) {
+        self.precision = precision
+        ordered = true
+        self.embedding = embedding
+        self.output = output
+        self.outputNorm = outputNorm
+        self.layers = layers
+        self.scratch = scratch
+        self.owners = owners
+        self.residentBytes = residentBytes
+    }
+
     /// Views of an fp32 arena (no copy): training's in-place updates show in the next forward.
     /// `ordered`: multiply with the QuantKernels F32 product (fixed per-row summation order, so
     /// outputs do not depend on the batch) instead of OpenBLAS (the reference path).

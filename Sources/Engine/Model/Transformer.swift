@@ -10,7 +10,9 @@ import Foundation
 public final class Transformer: @unchecked Sendable {
     public let config: ModelConfig
     /// What the forward pass reads: views of `fp32Weights`, or the GGUF's quantized blocks.
-    private(set) var inference: InferenceWeights
+    /// (Set only by the forward pass's owners: `orderedProducts`, and adapter merging over a
+    /// quantized base, which swaps in a weight set with merged fp32 projections.)
+    var inference: InferenceWeights
     /// The fp32 arena, when the model was loaded with `.fp32` weights (training needs it).
     private let fp32Weights: TransformerWeights?
 

@@ -227,15 +227,16 @@ public final class TrainRunner {
 
     /// The tuned model for evaluation: LoRA/DoRA merged into the base weights (after this the
     /// runner cannot train further), a full fine-tune as is. Adapters trained on a quantized base
-    /// are merged into an fp32 copy of the base, loaded only now (training never held one).
+    /// are merged into fp32 copies of the projections they target only; the embedding, the LM
+    /// head and untargeted matrices stay in the GGUF's blocks (no fp32 copy of the model).
     public func tunedModel() throws -> EvalModel {
         if let adapters, !merged {
-            if model.transformer.precision != .fp32 {
-                let loaded = try LoadedModel(path: spec.modelPath, precision: .fp32)
-                self.loaded = loaded
-                model = Self.evalModel(loaded, spec: spec)
+            if model.transformer.precision == .fp32 {
+                model.transformer.mergeAdapters(adapters)
+            } else {
+                // Only the targeted projections become fp32; the rest stays in its blocks.
+                model.transformer.mergeAdaptersOverQuantizedBase(adapters)
             }
-            model.transformer.mergeAdapters(adapters)
             merged = true
         }
         return model
