@@ -8,8 +8,14 @@ public enum SignalHandling {
     nonisolated(unsafe) static var atPrompt: sig_atomic_t = 0
     nonisolated(unsafe) private static var interruptCount: sig_atomic_t = 0
 
+    nonisolated(unsafe) private static var stopCount: sig_atomic_t = 0
+
     /// True once Ctrl-C was pressed since the last `reset()`.
     public static var interrupted: Bool { interruptCount > 0 }
+    /// True once Ctrl-C was pressed during long work, ever: `reset()` (which every run calls when
+    /// it ends) leaves it alone, so a loop over runs (`ftlab work`) stops after the run it
+    /// interrupted instead of claiming the next one.
+    public static var stopRequested: Bool { stopCount > 0 }
     public static func reset() { interruptCount = 0 }
 
     static func installInteractive() {
@@ -31,6 +37,7 @@ public enum SignalHandling {
                 rl_redisplay()
             } else {
                 SignalHandling.interruptCount += 1
+                SignalHandling.stopCount = 1
                 if SignalHandling.interruptCount >= 2 { _exit(130) }
             }
         }

@@ -69,6 +69,33 @@ final class SweepWorkTests: XCTestCase {
         XCTAssertTrue(runs.allSatisfy { $0.status == .done })
     }
 
+    /// Ctrl-C stops a worker after the run it interrupted (kept, resumable); it does not go on
+    /// to resume that run again or claim the next one.
+    func testCtrlCStopsTheWorker() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-stop")
+        let db = dir.path("stop.sqlite")
+        let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot, 3-shot limit 48 max-tokens 48"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let store = try ResultsStore(path: db)
+        let worker = Process()
+        worker.executableURL = try XCTUnwrap(FtlabBinary.url)
+        worker.arguments = ["work", "--db", db]
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, worker.isRunning, ((try? store.existingExampleIndices(runID: 1).count) ?? 0) < 4 { usleep(50_000) }
+        XCTAssertTrue(worker.isRunning, "the run ended before it could be interrupted")
+        worker.interrupt()
+        let stopBy = Date().addingTimeInterval(60)
+        while worker.isRunning && Date() < stopBy { usleep(50_000) }
+        XCTAssertFalse(worker.isRunning, "the worker stops after one Ctrl-C")
+        if worker.isRunning { worker.terminate() }
+        XCTAssertEqual(try store.run(id: 1)?.status, .interrupted)
+        XCTAssertEqual(try store.run(id: 2)?.status, .queued, "the next run is not claimed")
+    }
+
     func testKilledWorkersRunIsResumedByAnotherWorker() throws {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
         let dir = try TemporaryDirectory(prefix: "ftlab-sweep-kill")

@@ -191,7 +191,9 @@ extension Session {
     /// end, until none (matching `filter`) is left or Ctrl-C. Returns (runs finished, runs failed).
     public func work(filter: SweepWorkFilter = SweepWorkFilter(), log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
         var done = 0, failed = 0
-        while !SignalHandling.interrupted {
+        // `interrupted` is reset when each run ends; `stopRequested` stays set, so Ctrl-C stops
+        // the loop after the run it interrupted (which the next worker resumes).
+        while !SignalHandling.stopRequested {
             guard let run = try store.claimNextSweepRun(host: ProcessProbe.host, pid: ProcessProbe.pid, filter: filter,
                                                         isAlive: ProcessProbe.isAlive), let id = run.id else { break }
             log("worker \(ProcessProbe.pid): run \(id) (\(run.kind.rawValue), sweep \(run.sweepID ?? 0))")
@@ -199,7 +201,7 @@ extension Session {
                 try resumeRun(id)
                 if try store.run(id: id)?.status == .done { done += 1 }
             } catch {
-                if SignalHandling.interrupted { break }
+                if SignalHandling.stopRequested { break }
                 failed += 1
                 errors.write("run \(id): \(Self.describe(error))\n")
             }
