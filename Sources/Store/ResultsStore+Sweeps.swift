@@ -60,7 +60,7 @@ extension ResultsStore {
                     // Sweeps in the order named (ids are integers: no injection), then children
                     // of finished trainings, then the oldest run.
                     let rank = filter.sweepIDs.isEmpty ? ""
-                        : filter.sweepIDs.enumerated().reduce(into: "CASE r.sweep_id") { $0 += " WHEN \($1.element) THEN \($1.offset)" } + " END, "
+                        : filter.sweepIDs.enumerated().reduce(into: "CASE r.sweep_id") { $0 += " WHEN \($1.element) THEN \(filter.rank(ofSweepAt: $1.offset))" } + " END, "
                     let sql = """
                         SELECT r.* FROM runs r LEFT JOIN runs p ON p.id = r.parent_run_id
                         WHERE \(conditions.joined(separator: " AND "))
@@ -105,10 +105,17 @@ public struct SweepWorkFilter: Sendable, Equatable {
     public var sweepIDs: [Int64]
     public var models: [String]
     public var seeds: [Int64]
+    /// The priority of each entry of `sweepIDs` (lower first; default its position): all the
+    /// sweeps one name designates share the name's priority, so within a name evaluations of
+    /// finished trainings still come before new trainings.
+    public var sweepRanks: [Int]?
 
-    public init(sweepIDs: [Int64] = [], models: [String] = [], seeds: [Int64] = []) {
+    public init(sweepIDs: [Int64] = [], models: [String] = [], seeds: [Int64] = [], sweepRanks: [Int]? = nil) {
         self.sweepIDs = sweepIDs
         self.models = models
         self.seeds = seeds
+        self.sweepRanks = sweepRanks
     }
+
+    func rank(ofSweepAt index: Int) -> Int { sweepRanks.map { $0[index] } ?? index }
 }

@@ -206,6 +206,13 @@ final class SweepClaimTests: XCTestCase {
             claimed.append(run.id!)
         }
         XCTAssertEqual(claimed, [orphan, extra], "children take their training run's seed")
+        // Two sweeps under one name share its priority: the evaluation of a finished training in
+        // the later sweep comes before a new training in the earlier one.
+        let later = try store.insertSweep(name: "s", statement: "sweep … then eval on piqa")
+        let probe = try insert(kind: .eval, status: .queued, parent: trained)
+        try store.assignSweep(runID: probe, sweepID: later)
+        let named = SweepWorkFilter(sweepIDs: [sweep, later], sweepRanks: [0, 0])
+        XCTAssertEqual(try store.claimNextSweepRun(host: "h", pid: 9, filter: named, isAlive: { _ in true })?.id, probe)
         XCTAssertEqual(try store.claimNextSweepRun(host: "h", pid: 9, isAlive: { _ in true })?.id, fresh)
         XCTAssertEqual(try store.claimNextSweepRun(host: "h", pid: 9, isAlive: { _ in true })?.id, waiting)
         XCTAssertNil(try store.claimNextSweepRun(host: "h", pid: 9, isAlive: { _ in true }), "run \(notYet) waits for its training")

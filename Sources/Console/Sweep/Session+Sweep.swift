@@ -159,19 +159,21 @@ extension Session {
     /// The worker filter of `ftlab work --sweep … --model … --seed …`, checked against this
     /// database: an unknown sweep or model is an error naming what there is, not an idle worker.
     public func workFilter(sweeps: [String], models: [String], seeds: [Int]) throws -> SweepWorkFilter {
-        var ids: [Int64] = []
-        for name in sweeps {
+        var ids: [Int64] = [], ranks: [Int] = []
+        for (rank, name) in sweeps.enumerated() {
             let found = try store.sweepIDs(named: name)
             guard !found.isEmpty else {
                 let known = try store.sweepNames()
                 throw ConsoleError("no sweep '\(name)' in \(databasePath)" + (known.isEmpty ? " (it has no sweeps)" : " (sweeps: \(known.joined(separator: ", ")))"))
             }
-            ids += found.filter { !ids.contains($0) }
+            let new = found.filter { !ids.contains($0) }
+            ids += new
+            ranks += Array(repeating: rank, count: new.count)
         }
         for model in models where ModelCatalog.model(model) == nil {
             throw ConsoleError("unknown model '\(model)' (models: \(ModelCatalog.models.map(\.key).joined(separator: ", ")))")
         }
-        return SweepWorkFilter(sweepIDs: ids, models: models, seeds: seeds.map(Int64.init))
+        return SweepWorkFilter(sweepIDs: ids, models: models, seeds: seeds.map(Int64.init), sweepRanks: ranks)
     }
 
     /// The spec an `eval` statement runs (shared by `eval` and `sweep`).
