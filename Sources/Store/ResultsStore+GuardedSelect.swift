@@ -58,16 +58,10 @@ extension ResultsStore {
     /// past its time limit, by a value larger than the length limit, or past the row limit.
     public func select(sql: String, arguments: [StoreValue] = [], limits: QueryLimits) throws -> ResultTable {
         try read { db in
-            let statement = try Self.singleStatement(sql, in: db)
-            let keyword = Self.leadingKeyword(of: statement.sql)
-            guard Self.queryKeywords.contains(keyword) else {
-                throw StoreError.notReadOnly(keyword.isEmpty ? "not a query" : "\(keyword) statement")
-            }
-            guard statement.isReadonly else { throw StoreError.notReadOnly("the statement writes") }
+            let statement = try Self.readOnlyQuery(sql, arguments: arguments, in: db)
             if let refused = try Self.functionsCalled(by: statement.sql, in: db).first(where: { !QueryLimits.allowedFunctions.contains($0) }) {
                 throw StoreError.sql("the function \(refused)() is not allowed in .sql")
             }
-            try statement.setArguments(StatementArguments(arguments.map(\.databaseValue)))
 
             let connection = db.sqliteConnection
             let previousLength = sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, limits.maxValueBytes)

@@ -13,14 +13,7 @@ extension ResultsStore {
     /// Runs one read-only statement with `?` arguments bound in order.
     public func select(sql: String, arguments: [StoreValue] = []) throws -> ResultTable {
         try read { db in
-            let statement = try Self.singleStatement(sql, in: db)
-            let keyword = Self.leadingKeyword(of: statement.sql)
-            guard Self.queryKeywords.contains(keyword) else {
-                throw StoreError.notReadOnly(keyword.isEmpty ? "not a query" : "\(keyword) statement")
-            }
-            guard statement.isReadonly else { throw StoreError.notReadOnly("the statement writes") }
-            try statement.setArguments(StatementArguments(arguments.map(\.databaseValue)))
-
+            let statement = try Self.readOnlyQuery(sql, arguments: arguments, in: db)
             var rows: [[StoreValue]] = []
             let cursor = try Row.fetchCursor(statement)
             while let row = try cursor.next() {
@@ -28,6 +21,19 @@ extension ResultsStore {
             }
             return ResultTable(columns: statement.columnNames, rows: rows)
         }
+    }
+
+    /// One compiled read-only query (SELECT, WITH, VALUES, EXPLAIN) with its arguments bound;
+    /// anything else is refused. Shared by `select` and its guarded form.
+    static func readOnlyQuery(_ sql: String, arguments: [StoreValue], in db: Database) throws -> Statement {
+        let statement = try singleStatement(sql, in: db)
+        let keyword = leadingKeyword(of: statement.sql)
+        guard queryKeywords.contains(keyword) else {
+            throw StoreError.notReadOnly(keyword.isEmpty ? "not a query" : "\(keyword) statement")
+        }
+        guard statement.isReadonly else { throw StoreError.notReadOnly("the statement writes") }
+        try statement.setArguments(StatementArguments(arguments.map(\.databaseValue)))
+        return statement
     }
 
     /// Compiles exactly one statement; anything after it but whitespace/comments is refused

@@ -18,17 +18,21 @@ extension Transformer {
         Parallel.forwardLock.lock()
         defer { Parallel.forwardLock.unlock() }
         for ad in adapters.adapters {
-            let w = weights.layers[ad.layer].rows(ad.projection, c)
-            Matmul.gemm(m: ad.outFeatures, n: ad.inFeatures, k: ad.rank, alpha: s, ad.b.baseAddress!, lda: ad.rank,
-                        ad.a.baseAddress!, ldb: ad.inFeatures, beta: 1, into: w, ldc: ad.inFeatures)
-            guard let m = ad.magnitude else { continue }
-            for j in 0..<ad.outFeatures {
-                let row = w + j * ad.inFeatures
-                var ss: Double = 0
-                for k in 0..<ad.inFeatures { ss += Double(row[k]) * Double(row[k]) }
-                let f = Float(Double(m[j]) / ss.squareRoot())
-                VectorOps.scale(row, by: f, into: row, ad.inFeatures)
-            }
+            Self.fold(ad, scale: s, into: weights.layers[ad.layer].rows(ad.projection, c))
+        }
+    }
+
+    /// Folds one adapter into its projection's fp32 rows `w` ([out, in]): W += s·B·A, then for
+    /// DoRA each row rescaled to m/‖W + sBA‖. Shared by both merges, so they give the same bits.
+    static func fold(_ ad: Adapter, scale s: Float, into w: UnsafeMutablePointer<Float>) {
+        Matmul.gemm(m: ad.outFeatures, n: ad.inFeatures, k: ad.rank, alpha: s, ad.b.baseAddress!, lda: ad.rank,
+                    ad.a.baseAddress!, ldb: ad.inFeatures, beta: 1, into: w, ldc: ad.inFeatures)
+        guard let m = ad.magnitude else { return }
+        for j in 0..<ad.outFeatures {
+            let row = w + j * ad.inFeatures
+            var ss: Double = 0
+            for k in 0..<ad.inFeatures { ss += Double(row[k]) * Double(row[k]) }
+            VectorOps.scale(row, by: Float(Double(m[j]) / ss.squareRoot()), into: row, ad.inFeatures)
         }
     }
 }

@@ -23,16 +23,7 @@ extension Transformer {
                 let arena = FloatArena(count: stored.outFeatures * stored.inFeatures)
                 stored.dequantizeRows(0..<stored.outFeatures, into: arena.base)
                 for ad in group where MergedMatrix(of: ad.projection) == matrix {
-                    let w = arena.base + matrix.firstRow(of: ad.projection, c) * stored.inFeatures
-                    Matmul.gemm(m: ad.outFeatures, n: ad.inFeatures, k: ad.rank, alpha: s, ad.b.baseAddress!, lda: ad.rank,
-                                ad.a.baseAddress!, ldb: ad.inFeatures, beta: 1, into: w, ldc: ad.inFeatures)
-                    guard let m = ad.magnitude else { continue }
-                    for j in 0..<ad.outFeatures {
-                        let row = w + j * ad.inFeatures
-                        var ss: Double = 0
-                        for k in 0..<ad.inFeatures { ss += Double(row[k]) * Double(row[k]) }
-                        VectorOps.scale(row, by: Float(Double(m[j]) / ss.squareRoot()), into: row, ad.inFeatures)
-                    }
+                    Self.fold(ad, scale: s, into: arena.base + matrix.firstRow(of: ad.projection, c) * stored.inFeatures)
                 }
                 bytes += arena.count * 4 - stored.storedBytes
                 let merged = LinearWeight(outFeatures: stored.outFeatures, inFeatures: stored.inFeatures, storage: .quantized([
