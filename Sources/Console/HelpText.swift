@@ -8,7 +8,7 @@ enum HelpText {
         case "queries", "query", "where": return queries
         case "fields", "field": return fieldsText(fields)
         case "pivots", "pivot", "accuracy", "count": return pivots
-        case "runs", "eval", "train", "resume": return runsHelp
+        case "runs", "eval", "train", "resume", "cancel": return runsHelp
         case "reports", "report", "compare": return reports
         case "import", "lm-eval", "peft", "adapters": return importHelp
         case "dot", "commands", "dot-commands": return dot
@@ -30,6 +30,8 @@ enum HelpText {
       train MODEL on TASK with full|lora|dora [options] [then eval on TASK [options]]
                                     fine-tune, store every step, evaluate the tuned model
       resume run N                  finish an interrupted evaluation or training run
+      cancel run N[, M …] | cancel runs where … [because 'why']
+                                    take queued runs off the work queue (kept, with the reason)
       report negative-transfer|thresholds [where …] [to DIR] [format md|latex|all]
                                     analyse runs; write report.md, CSVs and SVG plots, and
                                     report.tex, table-*.tex and PDF figures, to DIR
@@ -137,6 +139,13 @@ enum HelpText {
         database are reused. `ftlab work [-j N]` runs the queue; `emit slurm DIR` writes a job
         array with one shard database per task, merged back by `ftlab merge DIR/shards/*.sqlite`.
       sweep status N   the sweep's runs; `sweeps` lists sweeps by status
+
+      cancel run N[, M …] [because 'why']
+      cancel runs where CONDITION [because 'why']
+        queued or interrupted runs leave the work queue: workers never claim them, the row stays
+        (status cancelled, the reason in `error`), their queued evaluations are cancelled with
+        them, reports list them with the reason, and typing the sweep again does not queue them
+        anew. Done, failed and running runs are left alone. `resume run N` runs a cancelled run.
 
     """
 

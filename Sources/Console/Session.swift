@@ -185,7 +185,7 @@ public final class Session {
 
     func run(_ command: Command) throws {
         switch command {
-        case .eval, .train, .sweep, .resume, .importRuns:
+        case .eval, .train, .sweep, .resume, .importRuns, .cancel:
             // Refused before any model loads: the run could not be recorded.
             if store.isReadOnly { throw ConsoleError(StoreError.readOnly(databasePath).description) }
         default: break
@@ -220,6 +220,8 @@ public final class Session {
             try runReport(r)
         case .importRuns(let i):
             try runImport(i)
+        case .cancel(let c):
+            try runCancel(c)
         }
     }
 

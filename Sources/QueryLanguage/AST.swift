@@ -85,4 +85,6 @@ public enum Command: Equatable {
     case sweepStatus(Int)
     /// `import lm-eval PATH [as MODEL]`: runs made by another tool, into the database.
     case importRuns(ImportCommand)
+    /// `cancel run N …` / `cancel runs where …`: queued or interrupted runs taken off the queue.
+    case cancel(CancelCommand)
 }

@@ -33,7 +33,16 @@ public enum QueryCompiler {
                                      order: [OrderKey(field: "id")]))
         case .report: throw QueryError(unpositioned: "`report` and `compare` write analyses; they are not queries")
         case .importRuns: throw QueryError(unpositioned: "`import` stores runs; it is not a query")
+        case .cancel: throw QueryError(unpositioned: "`cancel` changes runs; it is not a query")
         }
+    }
+
+    /// The ids of the runs a `cancel runs where …` condition selects, in id order.
+    public static func compileSelection(_ filter: Expr) throws -> CompiledQuery {
+        var arguments: [SQLValue] = []
+        let condition = try expression(filter, in: .runs, parent: .or, arguments: &arguments)
+        return CompiledQuery(sql: "SELECT \"id\" FROM q_runs WHERE \(condition) ORDER BY \"id\"",
+                             arguments: arguments, columns: ["id"])
     }
 
     /// `SELECT "a", "b" FROM q_x [WHERE …] [ORDER BY "a" DESC, …] [LIMIT ?]`.

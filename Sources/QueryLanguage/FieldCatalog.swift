@@ -30,7 +30,7 @@ public struct Field: Equatable, Sendable {
 public enum FieldCatalog {
     /// In the canonical order pivots sort by (the order of the study's table columns).
     public static let methods = ["zero_shot", "few_shot", "full", "lora", "dora"]
-    public static let statuses = ["queued", "running", "done", "failed", "interrupted"]
+    public static let statuses = ["queued", "running", "done", "failed", "interrupted", "cancelled"]
     public static let kinds = ["eval", "train"]
     public static let families = ["llama", "qwen2", "gemma3"]
 
@@ -50,7 +50,7 @@ public enum FieldCatalog {
     ]
     private static let sweeps: [Field] = [
         i("id"), t("name"), t("statement"), t("created"), i("runs"), i("queued"), i("running"), i("done"),
-        i("failed"), i("interrupted"), i("trainings"), i("evaluations"),
+        i("failed"), i("interrupted"), i("cancelled"), i("trainings"), i("evaluations"),
     ]
     private static let predictions: [Field] = [
         i("id"), i("run"), i("example"), t("model"), t("method", methods), t("task"), i("seed"),
@@ -88,7 +88,7 @@ public enum FieldCatalog {
         case .steps: return ["run", "step", "loss", "lr", "grad_norm"]
         case .models: return ["model", "family", "params", "format", "hash"]
         case .datasets: return ["task", "split", "size", "hash"]
-        case .sweeps: return ["id", "name", "runs", "trainings", "evaluations", "queued", "running", "done", "failed", "interrupted"]
+        case .sweeps: return ["id", "name", "runs", "trainings", "evaluations", "queued", "running", "done", "failed", "interrupted", "cancelled"]
         }
     }
 

@@ -89,11 +89,13 @@ struct StatementParser {
             return .report(try parseCompare())
         case "import":
             return .importRuns(try parseImport())
+        case "cancel":
+            return .cancel(try parseCancel())
         case "select":
             return .query(try parseSelectFirst())
         default:
             guard let source = Source(rawValue: word.lowercased()) else {
-                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "sweep", "resume", "import"]
+                let candidates = Source.allCases.map(\.rawValue) + ["show", "accuracy", "count", "select", "eval", "train", "sweep", "resume", "import", "cancel"]
                 let hint = Suggestions.hint(word, among: candidates)
                 throw error("unknown source `\(word)`" + (hint.isEmpty ? " (expected \(Self.sourceList), `show run N`, `accuracy by …` or `count by …`)" : hint), first)
             }
@@ -419,7 +421,7 @@ struct StatementParser {
         return token
     }
 
-    private mutating func consumeSymbol(_ symbol: String) -> Bool {
+    mutating func consumeSymbol(_ symbol: String) -> Bool {
         guard current.isSymbol(symbol) else { return false }
         advance()
         return true

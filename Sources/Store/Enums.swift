@@ -12,7 +12,8 @@ public enum RunMethod: String, Codable, CaseIterable, Sendable, DatabaseValueCon
 }
 
 public enum RunStatus: String, Codable, CaseIterable, Sendable, DatabaseValueConvertible {
-    case queued, running, done, failed, interrupted
+    /// `cancelled`: taken off the work queue by `cancel …` (schema 005); never claimed by a worker.
+    case queued, running, done, failed, interrupted, cancelled
 }
 
 public enum RunKind: String, Codable, CaseIterable, Sendable, DatabaseValueConvertible {

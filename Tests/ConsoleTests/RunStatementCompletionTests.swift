@@ -1,5 +1,7 @@
 import Console
 import Experiments
+import Foundation
+import Store
 import XCTest
 
 /// Tab after `eval`/`train`/`sweep`: model keys, task names, methods, the statement's options.
@@ -29,5 +31,22 @@ final class RunStatementCompletionTests: XCTestCase {
         XCTAssertEqual(complete(s, "sweep smollm2-135m-instruct on gsm8k with lora, d"), ["dora"])
         XCTAssertEqual(complete(s, "sweep smollm2-135m-instruct on gsm8k with lora se"), ["seq", "seed", "seeds"])
         XCTAssertEqual(complete(s, "resume "), ["run"])
+    }
+
+    /// `cancel run` offers the runs a cancel can take (queued, interrupted), `cancel runs` `where`.
+    func testCancelOffersCancellableRuns() throws {
+        let f = try SessionFixture()
+        let store = try ResultsStore(path: f.databasePath)
+        let done = try XCTUnwrap(store.runs().first)
+        var queued = done
+        queued.id = nil
+        queued.uuid = UUID().uuidString
+        queued.status = .queued
+        let id = try store.insertRun(queued)
+        XCTAssertEqual(complete(f.session, "canc"), ["cancel"])
+        XCTAssertEqual(complete(f.session, "cancel "), ["run", "runs"])
+        XCTAssertEqual(complete(f.session, "cancel run "), [String(id)], "only the queued run, not the seeded finished ones")
+        XCTAssertEqual(complete(f.session, "cancel runs "), ["where"])
+        XCTAssertTrue(complete(f.session, "cancel runs where seed = 1 ").contains("because"))
     }
 }

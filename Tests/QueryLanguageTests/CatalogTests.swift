@@ -43,7 +43,7 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(type("loss", .steps), .real)
         XCTAssertEqual(type("prompt_tokens", .predictions), .integer)
         XCTAssertEqual(FieldCatalog.field(named: "method", in: .runs)?.allowedValues, ["zero_shot", "few_shot", "full", "lora", "dora"])
-        XCTAssertEqual(FieldCatalog.field(named: "status", in: .runs)?.allowedValues, ["queued", "running", "done", "failed", "interrupted"])
+        XCTAssertEqual(FieldCatalog.field(named: "status", in: .runs)?.allowedValues, ["queued", "running", "done", "failed", "interrupted", "cancelled"])
         XCTAssertEqual(FieldCatalog.field(named: "kind", in: .runs)?.allowedValues, ["eval", "train"])
         XCTAssertEqual(FieldCatalog.field(named: "family", in: .models)?.allowedValues, ["llama", "qwen2", "gemma3"])
         XCTAssertNil(FieldCatalog.field(named: "format", in: .runs)?.allowedValues)

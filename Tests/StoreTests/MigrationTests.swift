@@ -14,13 +14,13 @@ final class MigrationTests: XCTestCase {
             XCTAssertTrue(names.contains(view), "missing view \(view)")
         }
         XCTAssertFalse(names.contains { $0.hasPrefix("grdb_") || $0.hasPrefix("sqlite_") })
-        XCTAssertEqual(store.schemaVersion, "004_sweep_evaluations")
+        XCTAssertEqual(store.schemaVersion, "005_cancelled_runs")
     }
 
     func testMigrationIdentifiersAreRecorded() throws {
         let store = try ResultsStore(path: ":memory:")
         let applied = try store.select(sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-        XCTAssertEqual(applied.rows, [[.text("001_init")], [.text("002_sweeps")], [.text("003_model_adapters")], [.text("004_sweep_evaluations")]])
+        XCTAssertEqual(applied.rows, [[.text("001_init")], [.text("002_sweeps")], [.text("003_model_adapters")], [.text("004_sweep_evaluations")], [.text("005_cancelled_runs")]])
     }
 
     func testReopeningAFileKeepsData() throws {
@@ -32,7 +32,7 @@ final class MigrationTests: XCTestCase {
         }
         let reopened = try ResultsStore(path: path)
         XCTAssertEqual(try reopened.runs().count, 1)
-        XCTAssertEqual(reopened.schemaVersion, "004_sweep_evaluations")
+        XCTAssertEqual(reopened.schemaVersion, "005_cancelled_runs")
     }
 
     func testSchemaSQL() throws {

@@ -44,6 +44,10 @@ extension Session {
         case .interrupted:
             errors.write("resuming interrupted run \(id), which has this spec (instead of starting it again)\n")
             return id
+        case .cancelled:
+            // Asking for a cancelled run's spec by hand runs it after all, keeping any work it has.
+            errors.write("running cancelled run \(id), which has this spec\n")
+            return id
         case .queued, .done, .failed:
             return nil
         }
@@ -61,7 +65,7 @@ extension Session {
                 throw ConsoleError("run \(id) is still running (pid \(run.pid.map(String.init) ?? "?") on \(run.host))")
             }
         case .done: throw ConsoleError("run \(id) is already done")
-        case .queued, .interrupted, .failed: break
+        case .queued, .interrupted, .failed, .cancelled: break
         }
         if run.kind == .train { return try resumeTraining(run) }
         let spec = try ExperimentSpec.fromJSON(run.specJSON)

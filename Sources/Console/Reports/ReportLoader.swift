@@ -38,7 +38,41 @@ struct ReportLoader {
             .reduce(into: [String: Double]()) { lrs, training in
                 if let id = training.id, let lr = training.lr { lrs[String(id)] = lr }
             }
-        return (Self.splittingLearningRates(runs, learningRates: learningRates), notes)
+        let cancelled = all.filter { r in
+            r.status == .cancelled && (selected == nil || selected!.contains(r.id ?? -1))
+        }
+        return (Self.splittingLearningRates(runs, learningRates: learningRates),
+                notes + Self.cancellationNotes(cancelled, models: models, datasets: datasets))
+    }
+
+    /// One note per reason for the runs cancelled before they finished (`cancel … because …`):
+    /// a study shrunk part-way says in its report what was planned and dropped, and why. An
+    /// evaluation cancelled with its training is counted with the training, not listed again.
+    static func cancellationNotes(_ cancelled: [RunRecord], models: [Int64: ModelRecord],
+                                  datasets: [Int64: DatasetRecord]) -> [String] {
+        let ids = Set(cancelled.compactMap(\.id))
+        let shown = cancelled.filter { r in r.parentRunID.map { !ids.contains($0) } ?? true }
+        var byReason: [String: [RunRecord]] = [:]
+        var order: [String] = []
+        for run in shown {
+            let reason = run.error ?? "no reason given"
+            if byReason[reason] == nil { order.append(reason) }
+            byReason[reason, default: []].append(run)
+        }
+        return order.map { reason in
+            let runs = byReason[reason]!
+            let list = runs.map { r -> String in
+                let model = models[r.modelID]?.key ?? "model \(r.modelID)"
+                let task = datasets[r.datasetID].map { "\($0.task)" } ?? "?"
+                let what = r.kind == .train ? "\(r.method.rawValue)\(r.lr.map { " lr \($0)" } ?? "") seed \(r.seed)"
+                    : r.parentRunID != nil ? "eval of run \(r.parentRunID!) on \(task)" : "\(r.method.rawValue) on \(task)"
+                return "\(r.id ?? 0) (\(model) \(what))"
+            }
+            let children = cancelled.filter { c in c.parentRunID.map { p in runs.contains { $0.id == p } } ?? false }.count
+            return "Cancelled before they finished, \(runs.count) run\(runs.count == 1 ? "" : "s")"
+                + (children > 0 ? " (and \(children) evaluation\(children == 1 ? "" : "s") of them)" : "")
+                + " — \(reason): " + list.joined(separator: ", ") + "."
+        }
     }
 
     /// A fine-tuning method trained at several learning rates (full at 2e-5 and 1e-4) is several

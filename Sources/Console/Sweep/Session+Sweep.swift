@@ -22,7 +22,7 @@ extension Session {
     @discardableResult
     public func runSweep(_ command: SweepCommand, statement: String) throws -> Int64 {
         var planned: [PlannedRun] = []
-        var reused: [Int64] = [], pending: [Int64] = []
+        var reused: [Int64] = [], pending: [Int64] = [], cancelled: [Int64] = []
         var datasets: [String: Dataset] = [:]
         func dataset(_ task: String, _ split: String?) throws -> Dataset {
             let key = "\(task)/\(split ?? "")"
@@ -35,7 +35,12 @@ extension Session {
         // Extra evaluations the sweep asks of trainings the database already has.
         var childrenOfExisting: [(train: RunRecord, specs: [ExperimentSpec])] = []
         func note(_ run: RunRecord) {
-            if run.status == .done { reused.append(run.id!) } else { pending.append(run.id!) }
+            switch run.status {
+            case .done: reused.append(run.id!)
+            // A cancelled point stays cancelled: typing the sweep again does not undo `cancel`.
+            case .cancelled: cancelled.append(run.id!)
+            default: pending.append(run.id!)
+            }
             // An interrupted run started on its own joins the sweep, so its workers resume it.
             if run.status == .interrupted && run.sweepID == nil { adopt.append(run.id!) }
         }
@@ -55,7 +60,9 @@ extension Session {
                 }
                 if let run = try store.latestRun(specHash: spec.identityHash(), kind: .train), run.status != .failed {
                     note(run)
-                    let missing = try extraEvals.filter { try childEvaluation(of: run.id!, matching: $0) == nil }
+                    // A cancelled training will not make a tuned model to evaluate.
+                    let missing = run.status == .cancelled ? []
+                        : try extraEvals.filter { try childEvaluation(of: run.id!, matching: $0) == nil }
                     if !missing.isEmpty { childrenOfExisting.append((run, missing)) }
                     continue
                 }
@@ -95,7 +102,8 @@ extension Session {
             // Nothing new: no sweep is recorded (typing a sweep again must not pile up empty ones).
             emit("sweep: \(command.points.count) runs — nothing to queue"
                  + (reused.isEmpty ? "" : ", \(reused.count) already done (runs \(Self.idList(reused)))")
-                 + (pending.isEmpty ? "" : ", \(pending.count) already queued or unfinished (runs \(Self.idList(pending)))") + "\n")
+                 + (pending.isEmpty ? "" : ", \(pending.count) already queued or unfinished (runs \(Self.idList(pending)))")
+                 + Self.cancelledNote(cancelled) + "\n")
             return 0
         }
         let sweepID = try store.insertSweep(name: command.name, statement: statement)
@@ -116,7 +124,7 @@ extension Session {
             + "\(planned.count) queued" + (children.isEmpty ? "" : ", \(children.count) evaluations of tuned models queued")
         if !reused.isEmpty { text += ", \(reused.count) already done (runs \(Self.idList(reused)))" }
         if !pending.isEmpty { text += ", \(pending.count) already queued or unfinished (runs \(Self.idList(pending)))" }
-        text += "\n"
+        text += Self.cancelledNote(cancelled) + "\n"
         if !planned.isEmpty {
             text += "estimated compute: \(SweepTimeEstimate.describe(total)) on this machine (rough, from its measured rates)\n"
         }
@@ -134,6 +142,10 @@ extension Session {
         }
         emit(text)
         return sweepID
+    }
+
+    static func cancelledNote(_ ids: [Int64]) -> String {
+        ids.isEmpty ? "" : ", \(ids.count) cancelled (runs \(idList(ids)); `resume run N` runs one)"
     }
 
     static func idList(_ ids: [Int64]) -> String {
