@@ -72,6 +72,8 @@ extension ResultsStore {
         run.status = .cancelled
         run.error = reason
         run.pid = nil
+        // When it was cancelled: reports list cancellations in the order they were made.
+        run.finishedAt = Timestamp.now()
         try run.update(db)
     }
 }

@@ -45,13 +45,15 @@ struct ReportLoader {
                 notes + Self.cancellationNotes(cancelled, models: models, datasets: datasets))
     }
 
-    /// One note per reason for the runs cancelled before they finished (`cancel … because …`):
-    /// a study shrunk part-way says in its report what was planned and dropped, and why. An
-    /// evaluation cancelled with its training is counted with the training, not listed again.
+    /// One note per reason for the runs cancelled before they finished (`cancel … because …`), in
+    /// the order the cancellations were made: a study shrunk part-way says in its report what was
+    /// planned and dropped, and why. An evaluation cancelled with its training is counted with
+    /// the training, not listed again.
     static func cancellationNotes(_ cancelled: [RunRecord], models: [Int64: ModelRecord],
                                   datasets: [Int64: DatasetRecord]) -> [String] {
         let ids = Set(cancelled.compactMap(\.id))
         let shown = cancelled.filter { r in r.parentRunID.map { !ids.contains($0) } ?? true }
+            .sorted { ($0.finishedAt ?? "", $0.id ?? 0) < ($1.finishedAt ?? "", $1.id ?? 0) }
         var byReason: [String: [RunRecord]] = [:]
         var order: [String] = []
         for run in shown {
