@@ -23,8 +23,21 @@ public enum SignalHandling {
         installHandler()
     }
 
-    /// For non-interactive use (scripts, `ftlab eval …`): Ctrl-C only sets the flag.
-    public static func installNonInteractive() { installHandler() }
+    /// For non-interactive use (scripts, `ftlab eval …`, workers): Ctrl-C only sets the flag, and
+    /// SIGTERM asks for the same clean stop as one Ctrl-C (checkpoint, run marked interrupted) —
+    /// what Slurm sends before it kills a preempted or timed-out task, and what `ftlab work -j N`
+    /// forwards to its workers. SIGTERM never counts as the second Ctrl-C that exits at once.
+    public static func installNonInteractive() {
+        installHandler()
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            if SignalHandling.interruptCount == 0 { SignalHandling.interruptCount = 1 }
+            SignalHandling.stopCount = 1
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGTERM, &action, nil)
+    }
 
     private static func installHandler() {
         var action = sigaction()

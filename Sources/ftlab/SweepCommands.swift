@@ -68,7 +68,17 @@ struct WorkCommand: ParsableCommand {
             try p.run()
             return p
         }
-        for p in children { p.waitUntilExit() }
+        // Ctrl-C at a terminal reaches the workers directly (one process group); a SIGINT or
+        // SIGTERM sent to this process alone (a script, a scheduler) is passed on as SIGTERM, the
+        // workers' clean stop, once.
+        var forwarded = false
+        while children.contains(where: \.isRunning) {
+            if SignalHandling.stopRequested && !forwarded {
+                for p in children where p.isRunning { kill(p.processIdentifier, SIGTERM) }
+                forwarded = true
+            }
+            usleep(100_000)
+        }
         let failed = children.filter { $0.terminationStatus != 0 }.count
         FileHandle.standardError.write(Data(String(format: "%d workers finished in %.1f s%@\n", jobs, Date().timeIntervalSince(started),
                                                    failed > 0 ? " (\(failed) reported failures)" : "").utf8))

@@ -96,6 +96,66 @@ final class SweepWorkTests: XCTestCase {
         XCTAssertEqual(try store.run(id: 2)?.status, .queued, "the next run is not claimed")
     }
 
+    /// SIGTERM (what Slurm sends before it kills a task) is a clean stop: the run is left
+    /// interrupted, not running, and no next run is claimed.
+    func testSIGTERMStopsAWorkerCleanly() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-term")
+        let db = dir.path("term.sqlite")
+        let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot, 3-shot limit 48 max-tokens 48"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let store = try ResultsStore(path: db)
+        let worker = try startWorker(["work", "--db", db])
+        XCTAssertTrue(waitForPredictions(store, run: 1, atLeast: 4, while: worker), "the run ended before it could be stopped")
+        worker.terminate()   // SIGTERM
+        XCTAssertTrue(waitForExit(worker), "the worker stops after SIGTERM")
+        XCTAssertEqual(try store.run(id: 1)?.status, .interrupted)
+        XCTAssertEqual(try store.run(id: 2)?.status, .queued, "the next run is not claimed")
+    }
+
+    /// A SIGINT sent to `work -j 2` alone (by a script, not a terminal) reaches its workers: both
+    /// stop cleanly, their runs interrupted and resumable, and the parent exits.
+    func testInterruptingTheParentOfSeveralWorkersStopsThemAll() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-j2-stop")
+        let db = dir.path("j2.sqlite")
+        let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot, 3-shot, 4-shot limit 48 max-tokens 48"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let store = try ResultsStore(path: db)
+        let parent = try startWorker(["work", "--db", db, "-j", "2"])
+        XCTAssertTrue(waitForPredictions(store, run: 1, atLeast: 2, while: parent) && waitForPredictions(store, run: 2, atLeast: 2, while: parent),
+                      "both workers should be running a run")
+        kill(parent.processIdentifier, SIGINT)
+        XCTAssertTrue(waitForExit(parent), "the parent exits once its workers have stopped")
+        let statuses = try store.runs().map(\.status)
+        XCTAssertEqual(statuses, [.interrupted, .interrupted, .queued], "no run left running, none claimed after the stop")
+        XCTAssertEqual(try FtlabBinary.run(["work", "--db", db]).status, 0, "the interrupted runs are resumed")
+        XCTAssertEqual(try store.runs().map(\.status), [.done, .done, .done])
+    }
+
+    private func startWorker(_ arguments: [String]) throws -> Process {
+        let worker = Process()
+        worker.executableURL = try XCTUnwrap(FtlabBinary.url)
+        worker.arguments = arguments
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        return worker
+    }
+
+    private func waitForPredictions(_ store: ResultsStore, run: Int64, atLeast n: Int, while process: Process) -> Bool {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, process.isRunning, ((try? store.existingExampleIndices(runID: run).count) ?? 0) < n { usleep(50_000) }
+        return process.isRunning && ((try? store.existingExampleIndices(runID: run).count) ?? 0) >= n
+    }
+
+    private func waitForExit(_ process: Process) -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { process.terminate(); return false }
+        return true
+    }
+
     func testKilledWorkersRunIsResumedByAnotherWorker() throws {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
         let dir = try TemporaryDirectory(prefix: "ftlab-sweep-kill")
