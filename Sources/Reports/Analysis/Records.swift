@@ -84,8 +84,17 @@ public enum Methods {
         order.firstIndex(of: String(method.prefix { $0 != " " })) ?? order.count
     }
 
+    /// Canonical order; variants of one method by their learning rate, smallest first
+    /// (`full lr=2e-05` before `full lr=0.0001`), then by name.
     public static func sorted(_ methods: some Sequence<String>) -> [String] {
-        Array(Set(methods)).sorted { (rank($0), $0) < (rank($1), $1) }
+        Array(Set(methods)).sorted { (rank($0), learningRate($0), $0) < (rank($1), learningRate($1), $1) }
+    }
+
+    /// The rate of a `METHOD lr=X` label; 0 for a plain method name.
+    static func learningRate(_ method: String) -> Double {
+        let parts = method.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[1].hasPrefix("lr=") else { return 0 }
+        return Double(parts[1].dropFirst(3)) ?? 0
     }
 }
 
