@@ -53,7 +53,20 @@ extension StatementParser {
         // Options after the lists are training options when the grid trains; in a grid of
         // evaluations only they are the evaluations' options.
         let trains = methods.contains { if case .train = Self.sweepMethod($0.text)! { return true } else { return false } }
-        let evalOptions = (trains ? [] : rest) + (thenClause.count > 4 ? Array(thenClause[4...]) : [])
+        // `then eval on A … then eval on B …`: the first clause is the evaluation of every point;
+        // each further clause is one more evaluation of every point — of the tuned model for a
+        // training (its extra evaluations), of the untouched model with the point's prompting for
+        // zero-shot and K-shot (so a forgetting probe on B has its baseline in the same sweep).
+        var thenClauses: [[Token]] = []
+        for token in thenClause {
+            if token.isKeyword("then") { thenClauses.append([token]) } else { thenClauses[thenClauses.count - 1].append(token) }
+        }
+        let firstThen = thenClauses.first ?? []
+        let evalOptions = (trains ? [] : rest) + (firstThen.count > 4 ? Array(firstThen[4...]) : [])
+        for clause in thenClauses.dropFirst() where clause.count < 2 || !clause[1].isKeyword("eval") {
+            let at = clause.count < 2 ? current : clause[1]
+            throw error("expected `eval` after `then`, got \(at.described)", at)
+        }
 
         var points: [Command] = []
         for model in models {
@@ -71,20 +84,34 @@ extension StatementParser {
                             tokens += rest + thenClause
                         case .eval(let shots):
                             // The evaluation clause's task and options, else the sweep's task.
-                            let evalTask = thenClause.count >= 4 ? Array(thenClause[1...3]) : [word("eval", at: sweepToken), word("on", at: taskToken), taskToken]
-                            tokens = [evalTask[0], model] + Array(evalTask[1...2])
-                            if shots > 0 { tokens += [word("shots", at: method), word("\(shots)", at: method), word("fixed", at: method)] }
-                            if let seed, shots > 0 { tokens += [word("seed", at: seed), seed] }
-                            tokens += evalOptions
+                            let evalTask = firstThen.count >= 4 ? Array(firstThen[1...3]) : [word("eval", at: sweepToken), word("on", at: taskToken), taskToken]
+                            tokens = evaluation(evalTask, model: model, method: method, shots: shots, seed: seed) + evalOptions
                         }
-                        var sub = StatementParser(tokens: tokens + [end], firstLine: firstLine)
-                        let point = try sub.parseStatement()
-                        if !points.contains(point) { points.append(point) }
+                        var statements = [tokens]
+                        if case .eval(let shots) = kind {
+                            for clause in thenClauses.dropFirst() {
+                                statements.append(evaluation(Array(clause[1...]), model: model, method: method, shots: shots, seed: seed))
+                            }
+                        }
+                        for tokens in statements {
+                            var sub = StatementParser(tokens: tokens + [end], firstLine: firstLine)
+                            let point = try sub.parseStatement()
+                            if !points.contains(point) { points.append(point) }
+                        }
                     }
                 }
             }
         }
         return .sweep(SweepCommand(points: points, name: sweepName, slurmDirectory: slurm))
+    }
+
+    /// `eval MODEL on TASK [shots K fixed] [seed S] …` from a clause `eval on TASK …`: the
+    /// clause's tokens after `eval on TASK` follow as the evaluation's options.
+    private func evaluation(_ clause: [Token], model: Token, method: Token, shots: Int, seed: Token?) -> [Token] {
+        var tokens = [clause[0], model] + Array(clause.dropFirst().prefix(2))
+        if shots > 0 { tokens += [word("shots", at: method), word("\(shots)", at: method), word("fixed", at: method)] }
+        if let seed, shots > 0 { tokens += [word("seed", at: seed), seed] }
+        return tokens + Array(clause.dropFirst(3))
     }
 
     enum SweepMethod { case train, eval(shots: Int) }

@@ -37,6 +37,30 @@ final class SweepCommandTests: XCTestCase {
         }
     }
 
+    /// A further `then eval on B` evaluates every point on B: the tuned model for a training, the
+    /// untouched model with the point's prompting for zero-shot and K-shot — so a forgetting probe
+    /// has its baselines in the same sweep.
+    func testFurtherEvaluationsReachZeroAndFewShotPointsToo() throws {
+        let s = try sweep("sweep m on gsm8k with zero-shot, 5-shot, lora then eval on gsm8k limit 10 "
+                          + "then eval on piqa split validation limit 5")
+        XCTAssertEqual(s.points, [
+            .eval(EvalCommand(model: "m", task: "gsm8k", limit: 10)),
+            .eval(EvalCommand(model: "m", task: "piqa", split: "validation", limit: 5)),
+            .eval(EvalCommand(model: "m", task: "gsm8k", shots: 5, fixed: true, limit: 10)),
+            .eval(EvalCommand(model: "m", task: "piqa", split: "validation", shots: 5, fixed: true, limit: 5)),
+            trainPoint(),
+        ])
+        func trainPoint() -> Command {
+            var t = TrainCommand(model: "m", task: "gsm8k", method: .lora, thenEval: EvalCommand(model: "", task: "gsm8k", limit: 10))
+            t.moreEvals = [EvalCommand(model: "", task: "piqa", split: "validation", limit: 5)]
+            return .train(t)
+        }
+        XCTAssertEqual(parseError("sweep m on gsm8k with zero-shot then eval on gsm8k then")?.message,
+                       "expected `eval` after `then`, got end of input")
+        XCTAssertEqual(parseError("sweep m on gsm8k with zero-shot then eval on gsm8k then train")?.message,
+                       "expected `eval` after `then`, got `train`")
+    }
+
     func testEvaluationGridTakesTheOptions() throws {
         let s = try sweep("sweep m on gsm8k with zero-shot, 3-shot limit 50 batch 16 emit slurm out/dir")
         XCTAssertEqual(s.points, [.eval(EvalCommand(model: "m", task: "gsm8k", limit: 50, batch: 16)),
