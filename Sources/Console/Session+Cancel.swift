@@ -1,4 +1,3 @@
-import Foundation
 import QueryLanguage
 import Store
 
@@ -41,10 +40,11 @@ extension Session {
             lines.append(line)
         }
         if selected {
-            var byReason: [String: Int] = [:]
-            for s in outcome.skipped { byReason[s.why.components(separatedBy: " (").first ?? s.why, default: 0] += 1 }
-            if !byReason.isEmpty {
-                lines.append("left alone: " + byReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            let counts = Dictionary(grouping: outcome.skipped, by: \.status).mapValues(\.count)
+            if !counts.isEmpty {
+                lines.append("left alone: " + RunStatus.allCases.compactMap { status in
+                    counts[status].map { "\($0) \(status == .running ? "running" : "already \(status.rawValue)")" }
+                }.joined(separator: ", "))
             }
         } else {
             for s in outcome.skipped { lines.append("run \(s.id) left alone: \(s.why)") }

@@ -9,14 +9,15 @@ public struct CancelOutcome: Equatable, Sendable {
     public var cancelled: [Int64] = []
     /// Queued or interrupted evaluations of a cancelled training: they could only run after it.
     public var cancelledChildren: [Int64] = []
-    /// Runs named but left as they were, with why (done, running, already cancelled …).
-    public var skipped: [(id: Int64, why: String)] = []
+    /// Runs named but left as they were: their status, and why in words.
+    public var skipped: [(id: Int64, status: RunStatus, why: String)] = []
     /// Ids that name no run.
     public var missing: [Int64] = []
 
     public static func == (a: CancelOutcome, b: CancelOutcome) -> Bool {
         a.cancelled == b.cancelled && a.cancelledChildren == b.cancelledChildren && a.missing == b.missing
-            && a.skipped.map(\.id) == b.skipped.map(\.id) && a.skipped.map(\.why) == b.skipped.map(\.why)
+            && a.skipped.map(\.id) == b.skipped.map(\.id) && a.skipped.map(\.status) == b.skipped.map(\.status)
+            && a.skipped.map(\.why) == b.skipped.map(\.why)
     }
 }
 
@@ -44,9 +45,9 @@ extension ResultsStore {
                             try Self.cancel(&run, reason: reason, db)
                             outcome.cancelled.append(id)
                         case .running:
-                            outcome.skipped.append((id, "running (pid \(run.pid.map(String.init) ?? "?") on \(run.host)); stop its worker first"))
+                            outcome.skipped.append((id, run.status, "running (pid \(run.pid.map(String.init) ?? "?") on \(run.host)); stop its worker first"))
                         case .done, .failed, .cancelled:
-                            outcome.skipped.append((id, "already \(run.status.rawValue)"))
+                            outcome.skipped.append((id, run.status, "already \(run.status.rawValue)"))
                         }
                     }
                     for parent in outcome.cancelled {

@@ -38,6 +38,10 @@ final class CancelRunsConsoleTests: XCTestCase {
         XCTAssertEqual(runs.map(\.status), [.done, .done, .cancelled, .cancelled, .done], runs.map { "\($0.id!) \($0.kind)" }.joined(separator: ", "))
         XCTAssertEqual(runs.last?.parentRunID, 1, "run 5: the seed-0 training's own evaluation")
 
+        let selection = try FtlabBinary.run(["--db", db, "-c", "cancel runs where kind = train"])
+        XCTAssertEqual(selection.stdout, "nothing cancelled\nleft alone: 1 already done, 1 already cancelled\n")
+        let none = try FtlabBinary.run(["--db", db, "-c", "cancel runs where seed = 7"])
+        XCTAssertEqual(none.stdout, "no run matches: nothing cancelled\n")
         let cancelDone = try FtlabBinary.run(["--db", db, "-c", "cancel run 1, 3, 99"])
         XCTAssertEqual(cancelDone.stdout, "nothing cancelled\nrun 1 left alone: already done\nrun 3 left alone: already cancelled\nno run with id 99\n")
 
