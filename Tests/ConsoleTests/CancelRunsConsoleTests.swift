@@ -48,12 +48,17 @@ final class CancelRunsConsoleTests: XCTestCase {
         let again = try FtlabBinary.run(["--db", db, "-c", sweep])
         XCTAssertTrue(again.stdout.contains("nothing to queue, 1 already done (runs 1), 1 cancelled (runs 3; `resume run N` runs one)"), again.stdout)
 
+        // A condition queued and not run yet: its cell says so.
+        let queued = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with dora steps 2 batch 2 seq 64 then eval on synthetic limit 4"])
+        XCTAssertEqual(queued.status, 0, queued.stderr)
         let reportDir = dir.path("report")
         let report = try FtlabBinary.run(["--db", db, "-c", "report negative-transfer to \(reportDir) format md"])
         XCTAssertEqual(report.status, 0, report.stderr)
         let markdown = try String(contentsOfFile: reportDir + "/report.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("Cancelled before they finished, 1 run (and 1 evaluation of them) — protocol shrunk: seed 1 dropped: "
                                         + "3 (smollm2-135m-instruct lora lr 0.0002 seed 1)."), markdown)
+        XCTAssertTrue(markdown.contains("| model | params | lora | dora |"), markdown)
+        XCTAssertTrue(markdown.contains("| *queued* |"), markdown)
 
         // `resume run N` runs a cancelled run after all (the training, then its evaluation).
         let resumed = try FtlabBinary.run(["--db", db, "-c", "resume run 3"])

@@ -93,3 +93,37 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertTrue(study.notes.contains { $0.contains("no zero-shot run") }, "\(study.notes)")
     }
 }
+
+/// Planned conditions without a finished run show as `queued` or `cancelled` in the accuracy
+/// table — a partial study reads as partial, not as if the missing cells were never planned.
+final class PendingConditionTests: XCTestCase {
+    func testAccuracyTableMarksQueuedAndCancelledCells() throws {
+        let gsm8k = DatasetKey(task: "gsm8k", split: "test")
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, model: "small", params: 100, method: "zero_shot", outcomes: "1100"),
+            RunBuilder.run(2, model: "small", params: 100, method: "lora", outcomes: "1110"),
+        ], bootstrap: PairedBootstrap(resamples: 50), pending: [
+            PendingCondition(model: "small", params: 100, dataset: gsm8k, method: "lora", status: .queued),
+            PendingCondition(model: "small", params: 100, dataset: gsm8k, method: "dora", status: .cancelled),
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "lora", status: .cancelled),
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "lora", status: .queued),
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "zero_shot", status: .queued),
+        ])
+        XCTAssertEqual(study.pending.count, 4, "one condition per cell")
+        XCTAssertEqual(study.pending.first { $0.model == "big" && $0.method == "lora" }?.status, .queued, "queued wins over cancelled")
+        let markdown = try XCTUnwrap(ReportFiles.render(study, kind: .negativeTransfer, context: ReportContext(generatedAt: "now"),
+                                                        formats: [.markdown]).first { $0.name == "report.md" }?.contents)
+        XCTAssertTrue(markdown.contains("| model | params | zero_shot | lora | dora |"), markdown)
+        XCTAssertTrue(markdown.contains("| small | 100 | 0.500 [0.150, 0.850] (1) | 0.750 [0.301, 0.954] (1) | *cancelled* |"), markdown)
+        XCTAssertTrue(markdown.contains("| big | 900 | *queued* | *queued* | — |"), markdown)
+        XCTAssertTrue(markdown.contains("*queued*: planned in the results database and not finished yet"), markdown)
+    }
+
+    func testNoMarkWithoutPendingConditions() throws {
+        let study = try StudyAnalysis.analyze([RunBuilder.run(1, method: "zero_shot", outcomes: "10")],
+                                              bootstrap: PairedBootstrap(resamples: 50))
+        let markdown = ReportFiles.render(study, kind: .negativeTransfer, context: ReportContext(generatedAt: "now"),
+                                          formats: [.markdown]).first { $0.name == "report.md" }?.contents ?? ""
+        XCTAssertFalse(markdown.contains("*queued*"))
+    }
+}

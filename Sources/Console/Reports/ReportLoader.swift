@@ -17,7 +17,7 @@ struct ReportLoader {
     /// A run whose spec (hash) a newer selected run repeats is left out, with a note: a repeat of
     /// a deterministic run is not a new seed, and counting it twice would double the paired
     /// examples behind an interval.
-    func load(selected: Set<Int64>? = nil) throws -> (runs: [ReportRun], notes: [String]) {
+    func load(selected: Set<Int64>? = nil) throws -> (runs: [ReportRun], notes: [String], pending: [PendingCondition]) {
         let all = try store.runs()
         let byID = Dictionary(uniqueKeysWithValues: all.compactMap { r in r.id.map { ($0, r) } })
         let models = Dictionary(uniqueKeysWithValues: try store.models().compactMap { m in m.id.map { ($0, m) } })
@@ -38,11 +38,12 @@ struct ReportLoader {
             .reduce(into: [String: Double]()) { lrs, training in
                 if let id = training.id, let lr = training.lr { lrs[String(id)] = lr }
             }
-        let cancelled = all.filter { r in
-            r.status == .cancelled && (selected == nil || selected!.contains(r.id ?? -1))
-        }
-        return (Self.splittingLearningRates(runs, learningRates: learningRates),
-                notes + Self.cancellationNotes(cancelled, models: models, datasets: datasets))
+        let inSelection = all.filter { r in selected == nil || selected!.contains(r.id ?? -1) }
+        let cancelled = inSelection.filter { $0.status == .cancelled }
+        let rates = Self.plannedRates(all)
+        let pending = Self.pendingConditions(inSelection, byID: byID, models: models, datasets: datasets, rates: rates)
+        return (Self.splittingLearningRates(runs, learningRates: learningRates, planned: rates),
+                notes + Self.cancellationNotes(cancelled, models: models, datasets: datasets), pending)
     }
 
     /// One note per reason for the runs cancelled before they finished (`cancel … because …`), in
@@ -81,9 +82,12 @@ struct ReportLoader {
     /// conditions, not seeds of one: its runs are labelled `full lr=2e-05`, `full lr=0.0001`, so
     /// means, Δs and thresholds never pool two learning rates. A method with one rate keeps its
     /// plain name. `learningRates` maps a training run's id (as text) to its rate.
-    static func splittingLearningRates(_ runs: [ReportRun], learningRates: [String: Double]) -> [ReportRun] {
+    /// `planned` adds the rates of trainings still to run, so a column is split by rate from the
+    /// first finished run on, not only once the second rate has finished.
+    static func splittingLearningRates(_ runs: [ReportRun], learningRates: [String: Double],
+                                       planned: [String: Set<Double>] = [:]) -> [ReportRun] {
         func lr(_ run: ReportRun) -> Double? { run.trainingRunID.flatMap { learningRates[String($0)] } }
-        var rates: [String: Set<Double>] = [:]
+        var rates = planned
         for run in runs { if let v = lr(run) { rates[run.method, default: []].insert(v) } }
         return runs.map { run in
             guard let v = lr(run), (rates[run.method]?.count ?? 0) > 1 else { return run }

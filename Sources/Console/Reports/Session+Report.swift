@@ -25,11 +25,11 @@ extension Session {
             selected = Set(ids.rows.compactMap { if case .integer(let i)? = $0.first { return i } else { return nil } })
             if selected!.isEmpty { throw ConsoleError("no runs match `where \(command.filterText ?? "…")`") }
         }
-        let (runs, notes) = try loader.load(selected: selected)
+        let (runs, notes, pending) = try loader.load(selected: selected)
         guard !runs.isEmpty else {
             throw ConsoleError(selected == nil ? "no finished evaluation runs to report on" : "none of the runs matching `where \(command.filterText ?? "…")` is a finished evaluation")
         }
-        let study = try StudyAnalysis.analyze(runs, notes: notes)
+        let study = try StudyAnalysis.analyze(runs, notes: notes, pending: pending)
         let kind: ReportKind = command.kind == .thresholds ? .thresholds : .negativeTransfer
         let directory = command.directory ?? Self.defaultReportDirectory(kind: kind, now: now)
         let context = ReportContext(generatedAt: Self.isoTimestamp(now), selection: command.filterText.map { "where " + $0 },

@@ -11,6 +11,8 @@ public struct Study: Equatable, Sendable {
     /// Things the reader must know, e.g. a model without a zero-shot run.
     public let notes: [String]
     public let bootstrap: PairedBootstrap
+    /// Conditions planned but without a finished run, one per cell (queued wins over cancelled).
+    public var pending: [PendingCondition] = []
 
     public var datasets: [DatasetKey] { Array(Set(summaries.map(\.dataset))).sorted() }
 
@@ -43,7 +45,7 @@ public enum StudyAnalysis {
     /// usually serves every seed). Δ is averaged over the method's seeds.
     /// `notes` come first in the study's notes (e.g. what the loader left out).
     public static func analyze(_ runs: [ReportRun], bootstrap: PairedBootstrap = PairedBootstrap(),
-                               notes loaderNotes: [String] = []) throws -> Study {
+                               notes loaderNotes: [String] = [], pending: [PendingCondition] = []) throws -> Study {
         let scored = runs.filter { $0.n > 0 }
         guard !scored.isEmpty else {
             throw ReportError(runs.isEmpty ? "no runs to report on" : "none of the selected runs has scored predictions")
@@ -102,8 +104,26 @@ public enum StudyAnalysis {
             if let r = Recommendation.make(model: s.model, dataset: s.dataset, summaries: group) { recommendations.append(r) }
         }
 
-        return Study(runs: scored.sorted { $0.id < $1.id }, summaries: summaries, transfers: transfers,
-                     thresholds: thresholds, recommendations: recommendations, notes: notes, bootstrap: bootstrap)
+        var study = Study(runs: scored.sorted { $0.id < $1.id }, summaries: summaries, transfers: transfers,
+                          thresholds: thresholds, recommendations: recommendations, notes: notes, bootstrap: bootstrap)
+        study.pending = Self.oneConditionPerCell(pending)
+        return study
+    }
+
+    /// The most telling status of each (model, dataset, method): queued before cancelled.
+    static func oneConditionPerCell(_ pending: [PendingCondition]) -> [PendingCondition] {
+        var cells: [String: PendingCondition] = [:]
+        var order: [String] = []
+        for p in pending {
+            let key = "\(p.model)\u{0}\(p.dataset.task)\u{0}\(p.dataset.split)\u{0}\(p.method)"
+            if let seen = cells[key] {
+                if p.status < seen.status { cells[key] = p }
+            } else {
+                cells[key] = p
+                order.append(key)
+            }
+        }
+        return order.map { cells[$0]! }
     }
     /// The zero-shot run `run` is compared with: most shared examples, then same seed, then lowest seed.
     static func partner(of run: ReportRun, among zeroShot: [ReportRun]) -> ReportRun {

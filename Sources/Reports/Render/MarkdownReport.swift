@@ -69,18 +69,32 @@ public enum MarkdownReport {
     }
 
     static func accuracyTable(_ study: Study, _ dataset: DatasetKey) -> String {
-        let methods = study.methods(in: dataset)
+        // Planned conditions without a finished run get their column and row too, marked as such.
+        let pending = study.pending.filter { $0.dataset == dataset }
+        let methods = Methods.sorted(study.methods(in: dataset) + pending.map(\.method))
+        var models = study.models(in: dataset)
+        for p in pending where !models.contains(where: { $0.model == p.model }) { models.append((p.model, p.params)) }
+        models.sort { ($0.params, $0.model) < ($1.params, $1.model) }
         var out = "## Accuracy — \(dataset)\n\n"
         out += "Mean ± sd over seeds [Wilson 95 %], number of runs in parentheses.\n\n"
         out += "| model | params | " + methods.joined(separator: " | ") + " |\n"
         out += "|---|---:|" + String(repeating: "---|", count: methods.count) + "\n"
-        for (model, params) in study.models(in: dataset) {
+        var marked = false
+        for (model, params) in models {
             let cells = methods.map { m -> String in
-                guard let s = study.summary(model: model, dataset: dataset, method: m) else { return "—" }
+                guard let s = study.summary(model: model, dataset: dataset, method: m) else {
+                    guard let p = pending.first(where: { $0.model == model && $0.method == m }) else { return "—" }
+                    marked = true
+                    return "*\(p.status.rawValue)*"
+                }
                 let sd = s.sd.map { " ± " + Format.fixed($0) } ?? ""
                 return Format.fixed(s.meanAccuracy) + sd + " " + Format.interval(s.interval) + " (\(s.runs.count))"
             }
             out += "| \(model) | \(Format.params(params)) | " + cells.joined(separator: " | ") + " |\n"
+        }
+        if marked {
+            out += "\n*queued*: planned in the results database and not finished yet (queued, running or "
+                + "interrupted); *cancelled*: taken off the queue before it ran (the notes above say why).\n"
         }
         return out + "\n"
     }

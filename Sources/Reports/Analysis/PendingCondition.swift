@@ -1,0 +1,24 @@
+/// A condition (model × task split × method) that the results database plans but has not finished:
+/// its runs are queued, running or interrupted, or were cancelled. The accuracy tables show
+/// `queued` or `cancelled` in its cell instead of a dash, so a partial study says what is coming
+/// and what was dropped rather than looking as if it was never planned.
+public struct PendingCondition: Equatable, Sendable {
+    public enum Status: String, Sendable, Comparable {
+        /// Queued, running or interrupted: it will have a result once `ftlab work` gets to it.
+        case queued
+        /// Every run of it was cancelled (the report's notes say why).
+        case cancelled
+
+        public static func < (a: Status, b: Status) -> Bool { a == .queued && b == .cancelled }
+    }
+
+    public var model: String
+    public var params: Int64
+    public var dataset: DatasetKey
+    public var method: String
+    public var status: Status
+
+    public init(model: String, params: Int64, dataset: DatasetKey, method: String, status: Status) {
+        self.model = model; self.params = params; self.dataset = dataset; self.method = method; self.status = status
+    }
+}
