@@ -42,21 +42,9 @@ extension ResultsStore {
             return try writer.writeWithoutTransaction { db -> RunRecord? in
                 var picked: RunRecord?
                 try db.inTransaction(.immediate) {
-                    var conditions = ["r.sweep_id IS NOT NULL", "r.status IN ('queued', 'interrupted')",
-                                      "(r.parent_run_id IS NULL OR (r.kind = 'eval' AND p.status = 'done'))"]
-                    var arguments: [DatabaseValueConvertible] = []
-                    if !filter.sweepIDs.isEmpty {
-                        conditions.append("r.sweep_id IN (\(databaseQuestionMarks(count: filter.sweepIDs.count)))")
-                        arguments += filter.sweepIDs
-                    }
-                    if !filter.seeds.isEmpty {
-                        conditions.append("COALESCE(p.seed, r.seed) IN (\(databaseQuestionMarks(count: filter.seeds.count)))")
-                        arguments += filter.seeds
-                    }
-                    if !filter.models.isEmpty {
-                        conditions.append("r.model_id IN (SELECT id FROM models WHERE key IN (\(databaseQuestionMarks(count: filter.models.count))))")
-                        arguments += filter.models
-                    }
+                    var (conditions, arguments) = Self.conditions(filter)
+                    conditions += ["r.status IN ('queued', 'interrupted')",
+                                   "(r.parent_run_id IS NULL OR (r.kind = 'eval' AND p.status = 'done'))"]
                     // Sweeps in the order named (ids are integers: no injection), then children
                     // of finished trainings, then the oldest run.
                     let rank = filter.sweepIDs.isEmpty ? ""
@@ -78,6 +66,43 @@ extension ResultsStore {
             }
         } catch {
             throw StoreError.wrap(error)
+        }
+    }
+
+    /// The sweep runs still to finish (queued, running or interrupted) that `filter` selects, with
+    /// the evaluations of trainings not done yet (claimable once their training is): what `ftlab
+    /// work --estimate` puts a time on. Cancelled runs are not work left.
+    public func unfinishedSweepRuns(filter: SweepWorkFilter = SweepWorkFilter()) throws -> [RunRecord] {
+        var (conditions, arguments) = Self.conditions(filter)
+        conditions.append("r.status IN ('queued', 'running', 'interrupted')")
+        let sql = "SELECT r.* FROM runs r LEFT JOIN runs p ON p.id = r.parent_run_id WHERE "
+            + conditions.joined(separator: " AND ") + " ORDER BY r.id"
+        return try read { db in try RunRecord.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
+    }
+
+    /// SQL conditions (on `runs r` joined with its parent `p`) for the sweep runs `filter` selects.
+    private static func conditions(_ filter: SweepWorkFilter) -> ([String], [DatabaseValueConvertible]) {
+        var conditions = ["r.sweep_id IS NOT NULL"]
+        var arguments: [DatabaseValueConvertible] = []
+        if !filter.sweepIDs.isEmpty {
+            conditions.append("r.sweep_id IN (\(databaseQuestionMarks(count: filter.sweepIDs.count)))")
+            arguments += filter.sweepIDs
+        }
+        if !filter.seeds.isEmpty {
+            conditions.append("COALESCE(p.seed, r.seed) IN (\(databaseQuestionMarks(count: filter.seeds.count)))")
+            arguments += filter.seeds
+        }
+        if !filter.models.isEmpty {
+            conditions.append("r.model_id IN (SELECT id FROM models WHERE key IN (\(databaseQuestionMarks(count: filter.models.count))))")
+            arguments += filter.models
+        }
+        return (conditions, arguments)
+    }
+
+    /// Every sweep's id and name (nil where it has none), oldest first.
+    public func sweepList() throws -> [(id: Int64, name: String?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM sweeps ORDER BY id").map { ($0["id"], $0["name"]) }
         }
     }
 

@@ -34,9 +34,20 @@ struct WorkCommand: ParsableCommand {
     var sweeps: [String] = []
     @Option(name: .customLong("model"), help: "Only runs of this model; repeatable.") var models: [String] = []
     @Option(name: .customLong("seed"), help: "Only runs with this seed; repeatable.") var seeds: [Int] = []
+    @Flag(name: .long, help: "Print the compute left per sweep (by this database's measured rates) and run nothing.")
+    var estimate = false
 
     func run() throws {
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("-j must be between 1 and 64") }
+        if estimate {
+            let session = try data.session(database)
+            let filter: SweepWorkFilter
+            do { filter = try session.workFilter(sweeps: sweeps, models: models, seeds: seeds) } catch {
+                throw ValidationError(String(describing: error))
+            }
+            print(try session.estimateTable(filter: filter), terminator: "")
+            return
+        }
         SignalHandling.installNonInteractive()
         let started = Date()
         if jobs == 1 {

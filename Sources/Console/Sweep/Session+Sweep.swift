@@ -188,6 +188,16 @@ extension Session {
         return SweepWorkFilter(sweepIDs: ids, models: models, seeds: seeds.map(Int64.init), sweepRanks: ranks)
     }
 
+    /// The compute left in the runs `filter` selects (`ftlab work --estimate`).
+    func queueEstimate(filter: SweepWorkFilter) throws -> QueueEstimate {
+        try QueueEstimate.make(pending: try store.unfinishedSweepRuns(filter: filter), store: store)
+    }
+
+    /// `ftlab work --estimate`: the compute left per sweep, as a table.
+    public func estimateTable(filter: SweepWorkFilter) throws -> String {
+        try queueEstimate(filter: filter).table()
+    }
+
     /// The spec an `eval` statement runs (shared by `eval` and `sweep`).
     static func evalSpec(_ command: EvalCommand, modelPath: String) throws -> ExperimentSpec {
         var spec = ExperimentSpec(model: command.model, modelPath: modelPath, task: command.task, split: command.split,
@@ -205,6 +215,7 @@ extension Session {
     /// end, until none (matching `filter`) is left or Ctrl-C. Returns (runs finished, runs failed).
     public func work(filter: SweepWorkFilter = SweepWorkFilter(), log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
         var done = 0, failed = 0
+        if let estimate = try? queueEstimate(filter: filter) { log(estimate.summary) }
         // `interrupted` is reset when each run ends; `stopRequested` stays set, so Ctrl-C stops
         // the loop after the run it interrupted (which the next worker resumes).
         while !SignalHandling.stopRequested {
