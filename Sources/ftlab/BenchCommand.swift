@@ -35,6 +35,10 @@ struct BenchCommand: ParsableCommand {
         let fetcher = ModelFetcher(home: ModelFetcher.defaultHome())
         let keys = trainOnly ? [] : model.isEmpty ? ModelCatalog.models.filter(fetcher.isPresent).map(\.key) : model
         guard !keys.isEmpty || trainOnly else { throw ValidationError("no models present; fetch one with `ftlab models pull smollm2-135m-instruct`") }
+        // Which kernels OpenBLAS runs decides every fp32 product's speed; say so first.
+        let switched = OpenBLASCore.selected
+        let core = OpenBLASCore.current ?? "unknown"
+        print("OpenBLAS kernels: \(core)" + (switched.map { " (switched from \($0.from), its fallback for a CPU it does not recognise)" } ?? ""))
         var results: [EngineBenchmarkResult] = []
         var evals: [EvalBenchmarkResult] = []
         for key in keys {
@@ -86,7 +90,7 @@ struct BenchCommand: ParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(BenchReport(inference: results, evaluation: evals, trainingModel: training.isEmpty ? nil : trainModel,
+        try encoder.encode(BenchReport(openblasCore: core, inference: results, evaluation: evals, trainingModel: training.isEmpty ? nil : trainModel,
                                        training: training)).write(to: URL(fileURLWithPath: json))
         print("wrote \(json)")
     }
@@ -94,6 +98,7 @@ struct BenchCommand: ParsableCommand {
 
 /// What `ftlab bench` writes as JSON.
 struct BenchReport: Codable {
+    var openblasCore: String
     var inference: [EngineBenchmarkResult]
     var evaluation: [EvalBenchmarkResult]
     var trainingModel: String?

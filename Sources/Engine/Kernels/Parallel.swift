@@ -42,8 +42,12 @@ public enum Parallel {
     static let pool = WorkerPool(workers: cores)
     #endif
 
-    /// Makes OpenBLAS single-threaded (once per process; see the policy above).
-    static let blasSingleThreaded: Void = { openblas_set_num_threads(1) }()
+    /// Makes OpenBLAS single-threaded (once per process; see the policy above), after moving it
+    /// off a generic fallback core onto the kernels this CPU supports (`OpenBLASCore`).
+    static let blasSingleThreaded: Void = {
+        _ = OpenBLASCore.selected
+        openblas_set_num_threads(1)
+    }()
 
     /// Runs `region.run(worker:workers:)` once per core, concurrently; each worker takes its share
     /// of the items itself (`chunk`, or round-robin), so per-worker scratch can be indexed by it.
