@@ -3,6 +3,14 @@ import Foundation
 
 // Memory planning of `eval` and `train`: the estimate is printed in the run's start line,
 // recorded on the run, and a run that cannot fit is refused before its model loads.
+
+/// A run refused before it started because it cannot fit the memory available. A sweep's worker
+/// records it as the run's result (status `failed`, this message as its error): on a given
+/// machine the refusal is a finding, not a fault to retry.
+public struct RunRefused: Error, CustomStringConvertible {
+    public let description: String
+}
+
 extension Session {
     /// Bytes a run may use: MemAvailable, capped by `--memory` / `.memory` / $FTLAB_MEMORY.
     var memoryAvailable: Int {
@@ -18,7 +26,7 @@ extension Session {
             errors.write("memory: \(estimate.summary) of \(MemoryEstimate.gigabytes(memoryAvailable)) GB available\n")
             return estimate
         } catch let refusal as MemoryRefusal {
-            throw ConsoleError(refusal.description)
+            throw RunRefused(description: refusal.description)
         }
     }
 
@@ -30,7 +38,7 @@ extension Session {
         let estimate = MemoryPlanner.evaluation(spec, shape: shape, prompts: prompts)
         let available = memoryAvailable
         guard estimate.totalBytes <= available else {
-            throw ConsoleError("evaluation of \(spec.modelKey) at batch \(spec.batchSize) needs \(estimate.summary); "
+            throw RunRefused(description: "evaluation of \(spec.modelKey) at batch \(spec.batchSize) needs \(estimate.summary); "
                                + "\(MemoryEstimate.gigabytes(available)) GB available — not started; a smaller `batch` needs less KV cache")
         }
         if !quiet { errors.write("memory: \(estimate.summary) of \(MemoryEstimate.gigabytes(available)) GB available\n") }

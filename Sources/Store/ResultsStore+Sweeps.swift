@@ -75,6 +75,8 @@ extension ResultsStore {
     public func unfinishedSweepRuns(filter: SweepWorkFilter = SweepWorkFilter()) throws -> [RunRecord] {
         var (conditions, arguments) = Self.conditions(filter)
         conditions.append("r.status IN ('queued', 'running', 'interrupted')")
+        // An evaluation of a training that failed (or was refused) waits for nothing that will come.
+        conditions.append("(p.id IS NULL OR p.status != 'failed')")
         let sql = "SELECT r.* FROM runs r LEFT JOIN runs p ON p.id = r.parent_run_id WHERE "
             + conditions.joined(separator: " AND ") + " ORDER BY r.id"
         return try read { db in try RunRecord.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }

@@ -69,6 +69,37 @@ final class SweepWorkTests: XCTestCase {
         XCTAssertTrue(runs.allSatisfy { $0.status == .done })
     }
 
+    /// A run the memory plan refuses is the run's result on this machine: recorded as `failed` with
+    /// the refusal (not left `running` to be claimed and refused again), its waiting evaluation is
+    /// no work left, and the report shows the cell as failed with the refusal in its notes.
+    func testARefusedRunIsRecordedAsFailedAndReported() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-refused")
+        let db = dir.path("refused.sqlite")
+        XCTAssertEqual(try FtlabBinary.run(["--db", db, "-c", "eval smollm2-135m-instruct on synthetic limit 4 max-tokens 16"]).status, 0)
+        let planned = try FtlabBinary.run(["--db", db, "-c",
+            "sweep smollm2-135m-instruct on synthetic with full steps 2 then eval on synthetic limit 4 then eval on synthetic split train limit 2 name big"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let work = try FtlabBinary.run(["work", "--db", db, "--memory", "500M"])
+        XCTAssertTrue(work.stderr.contains("0.5 GB available — not started"), work.stderr)
+        XCTAssertTrue(work.stderr.contains("1 failed"), work.stderr)
+
+        let store = try ResultsStore(path: db)
+        let training = try XCTUnwrap(try store.runs().first { $0.kind == .train })
+        XCTAssertEqual(training.status, .failed, "recorded, not left running for the next worker")
+        XCTAssertTrue(training.error?.contains("full fine-tuning of smollm2-135m-instruct") ?? false, training.error ?? "no error")
+        let again = try FtlabBinary.run(["work", "--db", db, "--memory", "500M"])
+        XCTAssertTrue(again.stderr.contains("queue: nothing left to run"), "not claimed again, and its evaluation waits for nothing: \(again.stderr)")
+        XCTAssertFalse(again.stderr.contains("not started"), again.stderr)
+
+        let report = try FtlabBinary.run(["--db", db, "-c", "report negative-transfer to \(dir.path("report"))"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let markdown = try String(contentsOfFile: dir.path("report/report.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| *failed* |"), markdown)
+        XCTAssertTrue(markdown.contains("Failed or refused, 1 run — full fine-tuning of smollm2-135m-instruct"), markdown)
+        XCTAssertTrue(markdown.contains("0.5 GB available — not started: \(training.id!) (smollm2-135m-instruct full lr 2e-05 seed 0)."), markdown)
+    }
+
     /// Ctrl-C stops a worker after the run it interrupted (kept, resumable); it does not go on
     /// to resume that run again or claim the next one.
     func testCtrlCStopsTheWorker() throws {

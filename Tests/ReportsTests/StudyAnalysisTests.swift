@@ -119,6 +119,25 @@ final class PendingConditionTests: XCTestCase {
         XCTAssertTrue(markdown.contains("*queued*: planned in the results database and not finished yet"), markdown)
     }
 
+    /// A refused or failed training shows as `failed`: above cancelled, below queued (a failed
+    /// condition queued again will still have its result).
+    func testFailedCellsRankBetweenQueuedAndCancelled() throws {
+        let gsm8k = DatasetKey(task: "gsm8k", split: "test")
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, model: "big", params: 900, method: "zero_shot", outcomes: "1100"),
+        ], bootstrap: PairedBootstrap(resamples: 50), pending: [
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "full", status: .cancelled),
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "full", status: .failed),
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "lora", status: .failed),
+            PendingCondition(model: "big", params: 900, dataset: gsm8k, method: "lora", status: .queued),
+        ])
+        XCTAssertEqual(study.pending.map(\.status), [.failed, .queued])
+        let markdown = try XCTUnwrap(ReportFiles.render(study, kind: .negativeTransfer, context: ReportContext(generatedAt: "now"),
+                                                        formats: [.markdown]).first { $0.name == "report.md" }?.contents)
+        XCTAssertTrue(markdown.contains("| big | 900 | 0.500 [0.150, 0.850] (1) | *failed* | *queued* |"), markdown)
+        XCTAssertTrue(markdown.contains("*failed*: ran and failed, or was refused before it started"), markdown)
+    }
+
     func testNoMarkWithoutPendingConditions() throws {
         let study = try StudyAnalysis.analyze([RunBuilder.run(1, method: "zero_shot", outcomes: "10")],
                                               bootstrap: PairedBootstrap(resamples: 50))

@@ -5,19 +5,22 @@ import Store
 // The conditions a study plans but has not finished, for the accuracy tables' `queued` and
 // `cancelled` cells.
 extension ReportLoader {
-    /// One condition per unfinished run among `runs` (queued, running, interrupted or cancelled):
+    /// One condition per unfinished run among `runs` (queued, running, interrupted, failed or
+    /// cancelled; an evaluation waiting on a failed training counts as failed):
     /// an evaluation by its dataset, a training by the task and split of its first evaluation; a
     /// tuned model's evaluation takes its training's method, labelled with the learning rate where
     /// the report labels that method's columns by rate (`rates`: the rates each method is run at).
     static func pendingConditions(_ runs: [RunRecord], byID: [Int64: RunRecord], models: [Int64: ModelRecord],
                                   datasets: [Int64: DatasetRecord], rates: [String: Set<Double>]) -> [PendingCondition] {
         runs.compactMap { run -> PendingCondition? in
-            let status: PendingCondition.Status
+            var status: PendingCondition.Status
             switch run.status {
             case .queued, .running, .interrupted: status = .queued
+            case .failed: status = .failed
             case .cancelled: status = .cancelled
-            case .done, .failed: return nil
+            case .done: return nil
             }
+            if status == .queued, let parent = run.parentRunID.flatMap({ byID[$0] }), parent.status == .failed { status = .failed }
             guard let model = models[run.modelID], let key = dataset(of: run, datasets: datasets) else { return nil }
             let training = run.kind == .train ? run : run.parentRunID.flatMap { byID[$0] }
             var method = (training ?? run).method.rawValue

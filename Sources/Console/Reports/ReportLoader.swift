@@ -40,10 +40,12 @@ struct ReportLoader {
             }
         let inSelection = all.filter { r in selected == nil || selected!.contains(r.id ?? -1) }
         let cancelled = inSelection.filter { $0.status == .cancelled }
+        let failed = inSelection.filter { $0.status == .failed }
         let rates = Self.plannedRates(all)
         let pending = Self.pendingConditions(inSelection, byID: byID, models: models, datasets: datasets, rates: rates)
         return (Self.splittingLearningRates(runs, learningRates: learningRates, planned: rates),
-                notes + Self.cancellationNotes(cancelled, models: models, datasets: datasets), pending)
+                notes + Self.cancellationNotes(cancelled, models: models, datasets: datasets)
+                    + Self.failureNotes(failed, models: models, datasets: datasets), pending)
     }
 
     /// One note per reason for the runs cancelled before they finished (`cancel … because …`), in
@@ -52,6 +54,19 @@ struct ReportLoader {
     /// the training, not listed again.
     static func cancellationNotes(_ cancelled: [RunRecord], models: [Int64: ModelRecord],
                                   datasets: [Int64: DatasetRecord]) -> [String] {
+        notesByReason(cancelled, title: "Cancelled before they finished", models: models, datasets: datasets)
+    }
+
+    /// One note per error for the runs that failed, or were refused before they started (a
+    /// training that cannot fit this machine's memory): on a given machine that is a result, and
+    /// the report says it where the table shows `failed`.
+    static func failureNotes(_ failed: [RunRecord], models: [Int64: ModelRecord],
+                             datasets: [Int64: DatasetRecord]) -> [String] {
+        notesByReason(failed, title: "Failed or refused", models: models, datasets: datasets)
+    }
+
+    private static func notesByReason(_ cancelled: [RunRecord], title: String, models: [Int64: ModelRecord],
+                                      datasets: [Int64: DatasetRecord]) -> [String] {
         let ids = Set(cancelled.compactMap(\.id))
         let shown = cancelled.filter { r in r.parentRunID.map { !ids.contains($0) } ?? true }
             .sorted { ($0.finishedAt ?? "", $0.id ?? 0) < ($1.finishedAt ?? "", $1.id ?? 0) }
@@ -72,7 +87,7 @@ struct ReportLoader {
                 return "\(r.id ?? 0) (\(model) \(what))"
             }
             let children = cancelled.filter { c in c.parentRunID.map { p in runs.contains { $0.id == p } } ?? false }.count
-            return "Cancelled before they finished, \(runs.count) run\(runs.count == 1 ? "" : "s")"
+            return "\(title), \(runs.count) run\(runs.count == 1 ? "" : "s")"
                 + (children > 0 ? " (and \(children) evaluation\(children == 1 ? "" : "s") of them)" : "")
                 + " — \(reason): " + list.joined(separator: ", ") + "."
         }

@@ -229,6 +229,11 @@ extension Session {
                 if SignalHandling.stopRequested { break }
                 failed += 1
                 errors.write("run \(id): \(Self.describe(error))\n")
+                // Refused before it started: that is the run's result on this machine. Left
+                // `running`, it would read as a dead worker's and be claimed (and refused) again.
+                if error is RunRefused, try store.run(id: id)?.status == .running {
+                    try store.finishRun(id: id, status: .failed, error: Self.describe(error))
+                }
             }
         }
         return (done, failed)

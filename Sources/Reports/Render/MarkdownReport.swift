@@ -94,7 +94,8 @@ public enum MarkdownReport {
         }
         if marked {
             out += "\n*queued*: planned in the results database and not finished yet (queued, running or "
-                + "interrupted); *cancelled*: taken off the queue before it ran (the notes above say why).\n"
+                + "interrupted); *failed*: ran and failed, or was refused before it started (the notes above "
+                + "say why); *cancelled*: taken off the queue before it ran (the notes above say why).\n"
         }
         return out + "\n"
     }
