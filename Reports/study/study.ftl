@@ -21,8 +21,8 @@ sweep qwen2.5-coder-0.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 
 sweep smollm2-135m-instruct, gemma3-270m on gsm8k with lora, dora seeds 0..1 steps 100 then eval on gsm8k then eval on piqa split validation limit 500 name adapters-small
 sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with lora, dora seed 0 steps 100 then eval on gsm8k then eval on piqa split validation limit 500 name adapters-large
 -- Full fine-tuning of the 1.5B is refused by the memory plan on this machine (≈ 33 GB needed,
--- 24 GB available); the refusal is the result:
--- train qwen2.5-coder-1.5b-instruct on gsm8k with full lr 2e-5 steps 100 then eval on gsm8k
+-- 24 GB available); the refusal is the result. It is queued below (sweep full-1.5b-500) so that
+-- `ftlab work` records it: status failed, the refusal as the run's error, *failed* in the report.
 
 -- The protocol shrunk (issue 16's rule, in its order), 2026-12-02: about 20 hours of compute
 -- were left on this 2-core machine, against about 2.5 hours of compute per working session.
@@ -37,6 +37,8 @@ sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with 5-s
 sweep qwen2.5-coder-0.5b-instruct, qwen2.5-coder-1.5b-instruct on gsm8k with lora seed 0 steps 100 then eval on gsm8k limit 500 then eval on piqa split validation limit 500 name lora-qwen-500
 sweep qwen2.5-coder-0.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 100 then eval on gsm8k limit 500 then eval on piqa split validation limit 500 name full-0.5b-500
 sweep qwen2.5-coder-0.5b-instruct on gsm8k with dora seed 0 steps 100 then eval on gsm8k limit 500 then eval on piqa split validation limit 500 name dora-0.5b-500
+-- The 1.5B's full fine-tuning, queued to record the memory plan's refusal as its result.
+sweep qwen2.5-coder-1.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 100 then eval on gsm8k limit 500 then eval on piqa split validation limit 500 name full-1.5b-500
 
 -- The report: negative transfer and thresholds on GSM8K, and the PIQA forgetting table (Δ of
 -- each tuned model against the untouched model's PIQA), written into this folder. Rerun it after
