@@ -13,7 +13,11 @@ struct SweepCLI: ParsableCommand {
     @OptionGroup var data: DataOption
     @Argument(parsing: .captureForPassthrough, help: "The statement after `sweep`.") var words: [String] = []
 
-    func run() throws { try runStatement("sweep", words, database: database, data: data) }
+    func run() throws {
+        // Every word after `sweep` passes through to the statement, the help flags too: catch them.
+        if let first = words.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+        try runStatement("sweep", words, database: database, data: data)
+    }
 }
 
 /// `ftlab work`: run queued sweep runs until none is left.
@@ -22,9 +26,9 @@ struct WorkCommand: ParsableCommand {
         commandName: "work",
         abstract: "Run the queued runs of sweeps, one at a time per worker, until none is left.",
         discussion: """
-        With -j N, N worker processes share the database and the cores (FTLAB_THREADS = cores / N
-        each); every run is claimed by exactly one worker. A worker that dies leaves its run
-        `running`; the next claim finds the process gone, marks the run interrupted and resumes it
+        With -j N, N worker processes share the database and the cores (FTLAB_THREADS = cores / N \
+        each); every run is claimed by exactly one worker. A worker that dies leaves its run \
+        `running`; the next claim finds the process gone, marks the run interrupted and resumes it \
         from its checkpoint. Ctrl-C stops every worker after a checkpoint.
         """)
     @OptionGroup var database: DatabaseOption
@@ -36,38 +40,37 @@ struct WorkCommand: ParsableCommand {
     @Option(name: .customLong("seed"), help: "Only runs with this seed; repeatable.") var seeds: [Int] = []
     @Flag(name: .long, help: "Print the compute left per sweep (by this database's measured rates) and run nothing.")
     var estimate = false
+    /// Set by `-j N` on the workers it starts: the parent announced the queue already.
+    @Flag(name: .long, help: .hidden) var spawnedWorker = false
 
     func run() throws {
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("-j must be between 1 and 64") }
+        let session = try data.session(database)
+        let filter: SweepWorkFilter
+        do { filter = try session.workFilter(sweeps: sweeps, models: models, seeds: seeds) } catch {
+            throw ValidationError(String(describing: error))
+        }
         if estimate {
-            let session = try data.session(database)
-            let filter: SweepWorkFilter
-            do { filter = try session.workFilter(sweeps: sweeps, models: models, seeds: seeds) } catch {
-                throw ValidationError(String(describing: error))
-            }
             print(try session.estimateTable(filter: filter), terminator: "")
             return
         }
         SignalHandling.installNonInteractive()
         let started = Date()
+        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         if jobs == 1 {
-            let session = try data.session(database)
-            let filter: SweepWorkFilter
-            do { filter = try session.workFilter(sweeps: sweeps, models: models, seeds: seeds) } catch {
-                throw ValidationError(String(describing: error))
-            }
-            let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let (done, failed) = try session.work(filter: filter, log: log)
+            let (done, failed) = try session.work(filter: filter, announceQueue: !spawnedWorker, log: log)
             FileHandle.standardError.write(Data(String(format: "worker %d: %d runs done, %d failed, %.1f s\n",
                                                        getpid(), done, failed, Date().timeIntervalSince(started)).utf8))
             if failed > 0 { throw ExitCode(1) }
             return
         }
+        // The queue is announced once here, not by each worker.
+        if let estimate = try? session.queueEstimate(filter: filter) { log(estimate.summary) }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var environment = ProcessInfo.processInfo.environment
         environment["FTLAB_THREADS"] = String(max(1, cores / jobs))
         let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var arguments = ["work", "--db", database.path]
+        var arguments = ["work", "--spawned-worker", "--db", database.path]
         if let d = data.data { arguments += ["--data", d] }
         if let m = data.memory { arguments += ["--memory", m] }
         arguments += sweeps.flatMap { ["--sweep", $0] } + models.flatMap { ["--model", $0] } + seeds.flatMap { ["--seed", String($0)] }
@@ -121,8 +124,8 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Bring shard databases (e.g. a Slurm sweep's) into one results database.",
         discussion: """
-        Runs are matched by uuid: a run already present with the same content is skipped (merging
-        twice changes nothing), a queued placeholder is filled, different content is an error that
+        Runs are matched by uuid: a run already present with the same content is skipped (merging \
+        twice changes nothing), a queued placeholder is filled, different content is an error that \
         names the run and leaves the target unchanged. Models and datasets are matched by sha256.
         """)
     @Option(name: .long, help: "Target database (default: --db, $FTLAB_DB, else ./ftlab.sqlite).") var into: String?

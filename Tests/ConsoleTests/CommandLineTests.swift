@@ -74,4 +74,30 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("999_future"), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
     }
+
+    /// Help prose is wrapped by the terminal's width, not broken in the source: on a very wide
+    /// terminal no overview line is cut mid-sentence (a line followed by one starting in lower
+    /// case), for `ftlab` and every subcommand it lists.
+    func testHelpProseIsNotHardWrapped() throws {
+        let wide = ["COLUMNS": "1000"]
+        let top = try FtlabBinary.run(["--help"], environment: wide)
+        XCTAssertEqual(top.status, 0, top.stderr)
+        let subcommands = top.stdout.components(separatedBy: "SUBCOMMANDS:").last!
+            .split(separator: "\n").compactMap { line -> String? in
+                let words = line.split(separator: " ")
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let first = words.first, first != "See" else { return nil }
+                return String(first)
+            }
+        XCTAssertTrue(subcommands.contains("work") && subcommands.contains("merge"), top.stdout)
+        for command in [[]] + subcommands.map({ [$0] }) {
+            let r = try FtlabBinary.run(command + ["--help"], environment: wide)
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+            guard let overview = r.stdout.components(separatedBy: "USAGE:").first else { continue }
+            let lines = overview.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty {
+                XCTAssertFalse(next.first?.isLowercase ?? false,
+                               "ftlab \(command.joined()) --help breaks a sentence: \"\(line)\" / \"\(next)\"")
+            }
+        }
+    }
 }

@@ -22,6 +22,9 @@ final class SweepWorkTests: XCTestCase {
         let work = try FtlabBinary.run(["work", "--db", db, "-j", "2"])
         XCTAssertEqual(work.status, 0, work.stderr)
         XCTAssertFalse(work.stderr.contains("locked"), work.stderr)
+        XCTAssertEqual(work.stderr.components(separatedBy: "queue: ").count - 1, 1,
+                       "the queue is announced once, by the parent, not by each worker: \(work.stderr)")
+        XCTAssertTrue(work.stderr.contains("queue: 3 runs left (2 trainings)"), work.stderr)
         let store = try ResultsStore(path: db)
         let runs = try store.runs()
         XCTAssertEqual(runs.count, 5, "1 zero-shot + 2 trainings + their 2 evaluations")

@@ -8,7 +8,7 @@ import Store
 /// model or a few-shot prompt changes how much is generated), seconds per step of its trainings by
 /// method — else from the rough reference rates the sweep planner uses. Measured rates carry
 /// whatever else shared the machine while they ran.
-struct QueueEstimate {
+public struct QueueEstimate {
     struct Sweep: Equatable {
         var id: Int64
         var name: String
@@ -152,7 +152,7 @@ struct QueueEstimate {
     }
 
     /// One line for the start of `ftlab work`.
-    var summary: String {
+    public var summary: String {
         let t = total
         guard t.runs > 0 else { return "queue: nothing left to run" }
         return "queue: \(t.runs) run\(t.runs == 1 ? "" : "s") left (\(t.trainings) training\(t.trainings == 1 ? "" : "s")), "

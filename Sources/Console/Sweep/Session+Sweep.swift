@@ -189,7 +189,7 @@ extension Session {
     }
 
     /// The compute left in the runs `filter` selects (`ftlab work --estimate`).
-    func queueEstimate(filter: SweepWorkFilter) throws -> QueueEstimate {
+    public func queueEstimate(filter: SweepWorkFilter) throws -> QueueEstimate {
         try QueueEstimate.make(pending: try store.unfinishedSweepRuns(filter: filter), store: store)
     }
 
@@ -213,9 +213,12 @@ extension Session {
 
     /// `ftlab work`: claims queued (or interrupted) sweep runs one at a time and runs each to the
     /// end, until none (matching `filter`) is left or Ctrl-C. Returns (runs finished, runs failed).
-    public func work(filter: SweepWorkFilter = SweepWorkFilter(), log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
+    /// `announceQueue`: log the queue's size and compute left first (the parent of `-j N`
+    /// workers does it once for all of them).
+    public func work(filter: SweepWorkFilter = SweepWorkFilter(), announceQueue: Bool = true,
+                     log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
         var done = 0, failed = 0
-        if let estimate = try? queueEstimate(filter: filter) { log(estimate.summary) }
+        if announceQueue, let estimate = try? queueEstimate(filter: filter) { log(estimate.summary) }
         // `interrupted` is reset when each run ends; `stopRequested` stays set, so Ctrl-C stops
         // the loop after the run it interrupted (which the next worker resumes).
         while !SignalHandling.stopRequested {

@@ -36,9 +36,9 @@ public enum OpenBLASCore {
     /// The core to switch to, or nil to leave OpenBLAS as it is.
     static func decide(current: String, flags: Set<String>, userChoice: String?) -> String? {
         if let choice = userChoice, !choice.isEmpty { return nil }   // the user's choice stands
-        guard genericCores.contains(current.lowercased()), let best = bestCore(flags: flags),
-              best.lowercased() != current.lowercased() else { return nil }
-        return best
+        // The best cores are never generic ones, so a generic `current` always differs from them.
+        guard genericCores.contains(current.lowercased()) else { return nil }
+        return bestCore(flags: flags)
     }
 
     /// The kernels OpenBLAS runs now ("SkylakeX", "Haswell", "Prescott", …), or nil when this
