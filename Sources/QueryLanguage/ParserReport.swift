@@ -29,7 +29,7 @@ extension StatementParser {
             advance()
             let start = position
             study.filter = try parseOr(.runs)
-            study.filterText = tokens[start..<position].map(\.text).joined(separator: " ")
+            study.filterText = Self.readable(tokens[start..<position])
         }
         // `to DIR` and `format F`, each at most once, in either order.
         while true {
@@ -81,5 +81,18 @@ extension StatementParser {
 
     private static var reportKindList: String {
         reportKinds.map { "`\($0)`" }.joined(separator: ", ")
+    }
+
+    /// Tokens as a person writes them: spaced, but none inside parentheses or before a comma
+    /// (`task in (gsm8k, piqa)`, not `task in ( gsm8k , piqa )`).
+    static func readable(_ tokens: ArraySlice<Token>) -> String {
+        var text = ""
+        var previous: String?
+        for token in tokens {
+            if let previous, previous != "(", token.text != ")", token.text != "," { text += " " }
+            text += token.text
+            previous = token.text
+        }
+        return text
     }
 }

@@ -19,7 +19,7 @@ final class ReportCommandTests: XCTestCase {
         guard case .study(let s) = r else { return XCTFail("\(r)") }
         XCTAssertEqual(s.kind, .negativeTransfer)
         XCTAssertEqual(s.directory, "Reports/out/a")
-        XCTAssertEqual(s.filterText, "task = gsm8k and method in ( full , lora )")
+        XCTAssertEqual(s.filterText, "task = gsm8k and method in (full, lora)")
         XCTAssertEqual(s.filter, .and(.compare(field: "task", op: .eq, value: .text("gsm8k")),
                                       .isIn(field: "method", values: [.text("full"), .text("lora")], negated: false)))
     }

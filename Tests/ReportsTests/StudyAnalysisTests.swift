@@ -80,7 +80,56 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertEqual(t.crossings.first?.right.label, "large")
         let small = try XCTUnwrap(study.recommendations.first { $0.model == "small" })
         XCTAssertEqual(small.best.method, "zero_shot")
-        XCTAssertEqual(small.ties.map(\.method), ["full"], "0.5 vs 0.1 on 10 examples: Wilson intervals overlap")
+        XCTAssertEqual(small.ties.map(\.method), ["full"], "4 lost, 0 gained: exact McNemar p = 2 × 0.5⁴ = 0.125, not separated")
+        XCTAssertTrue(small.behind.isEmpty)
+    }
+
+    /// Two methods on the same 200 examples: 0.70 and 0.60, the second right only where the first
+    /// is. Their Wilson intervals overlap ([0.633, 0.759] and [0.531, 0.665]), but the paired test
+    /// sees 20 discordant examples all one way (p = 2 × 0.5²⁰ ≈ 1.9e-6): the recommendation says
+    /// the best is ahead, as the Δ table would. The same accuracies on disjoint examples cannot be
+    /// paired and fall back to the overlapping Wilson intervals: a tie, marked unpaired.
+    func testRecommendationsPairTheExamplesLikeDelta() throws {
+        let best = String(repeating: "1", count: 140) + String(repeating: "0", count: 60)
+        let worse = String(repeating: "1", count: 120) + String(repeating: "0", count: 80)
+        let paired = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", outcomes: best),
+            RunBuilder.run(2, method: "lora", outcomes: worse),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let summaries = paired.summaries
+        XCTAssertTrue(summaries[0].interval.overlaps(summaries[1].interval), "the unpaired intervals overlap")
+        let r = try XCTUnwrap(paired.recommendations.first)
+        XCTAssertEqual(r.best.method, "zero_shot")
+        XCTAssertEqual(r.behind.map(\.method), ["lora"])
+        XCTAssertTrue(r.ties.isEmpty && r.unpaired.isEmpty)
+        XCTAssertEqual(paired.transfers.first?.verdict, .negativeSignificant, "and the Δ table agrees")
+        XCTAssertTrue(MarkdownReport.recommendationLine(r).contains("ahead of every other method: lora (0.600) (paired McNemar p < 0.05 in every seed)"),
+                      MarkdownReport.recommendationLine(r))
+
+        let disjoint = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", outcomes: best),
+            RunBuilder.run(2, method: "lora", outcomes: worse, firstIndex: 1000),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let u = try XCTUnwrap(disjoint.recommendations.first)
+        XCTAssertEqual(u.ties.map(\.method), ["lora"])
+        XCTAssertEqual(u.unpaired, ["lora"])
+        XCTAssertTrue(MarkdownReport.recommendationLine(u).contains("lora (0.600) [no shared examples: Wilson intervals]"),
+                      MarkdownReport.recommendationLine(u))
+    }
+
+    /// With several seeds the best must be ahead in every one of them (p < 0.05 each).
+    func testRecommendationNeedsEverySeedAhead() throws {
+        let best = String(repeating: "1", count: 140) + String(repeating: "0", count: 60)
+        let worse = String(repeating: "1", count: 120) + String(repeating: "0", count: 80)
+        let close = String(repeating: "1", count: 136) + String(repeating: "0", count: 64)
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", seed: 0, outcomes: best),
+            RunBuilder.run(2, method: "lora", seed: 0, outcomes: worse),
+            RunBuilder.run(3, method: "lora", seed: 1, outcomes: close),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let r = try XCTUnwrap(study.recommendations.first)
+        XCTAssertEqual(r.best.method, "zero_shot")
+        XCTAssertEqual(r.ties.map(\.method), ["lora"], "seed 1 loses 4 examples only: p = 0.125")
     }
 
     func testEmptySelectionIsAnError() {

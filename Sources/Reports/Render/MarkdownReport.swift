@@ -61,8 +61,10 @@ public enum MarkdownReport {
           Marks: `*` every seed p < 0.05 in the direction of Δ, `**` every seed p < 0.01.
         - **Threshold**: Δ against log10(parameters) across models, joined by straight lines; where a
           segment crosses zero, the crossing is interpolated linearly between the two bracketing models.
-        - **Recommendation**: the method with the highest mean accuracy; methods whose Wilson interval
-          overlaps the best one's are reported as a tie.
+        - **Recommendation**: the method with the highest mean accuracy. Every other method is paired
+          with it example by example (as for Δ) and is behind only if the exact McNemar test puts the
+          best ahead with p < 0.05 in every seed; otherwise the two are reported as a tie. A method
+          sharing no example with the best is compared by overlapping Wilson intervals instead.
 
 
         """
@@ -129,8 +131,13 @@ public enum MarkdownReport {
         }
         let fine = study.transfers.filter { !$0.isNegative }
         if !fine.isEmpty {
-            out += "\nNo negative transfer (Δ ≥ 0): "
-            out += fine.map { "\($0.summary.model) \($0.summary.method)" }.joined(separator: ", ") + ".\n"
+            // One line per task split: the same model and method usually appear on several.
+            out += "\nNo negative transfer (Δ ≥ 0):\n"
+            for dataset in study.datasets {
+                let here = fine.filter { $0.summary.dataset == dataset }
+                guard !here.isEmpty else { continue }
+                out += "- on \(dataset): " + here.map { "\($0.summary.model) \($0.summary.method)" }.joined(separator: ", ") + ".\n"
+            }
         }
         return out + "\n"
     }
@@ -182,17 +189,23 @@ public enum MarkdownReport {
         return out + "\n"
     }
 
-    /// "tiny-135m on gsm8k (test): dora (0.425) — tie with lora (0.400), few_shot (0.350): Wilson intervals overlap."
+    /// "tiny-135m on gsm8k (test): dora (0.425) — tie with lora (0.400) (the paired test does not
+    /// separate them); ahead of zero_shot (0.175) (paired McNemar p < 0.05 in every seed)."
     public static func recommendationLine(_ r: Recommendation) -> String {
         var line = "**\(r.model)** on \(r.dataset): \(r.best.method) (\(Format.fixed(r.best.meanAccuracy)))"
-        if r.alternatives == 0 {
-            line += ": the only method with finished runs — nothing to compare yet."
-        } else if r.ties.isEmpty {
-            line += ", ahead of every other method (no Wilson interval overlaps)."
-        } else {
-            line += " — tie with " + r.ties.map { "\($0.method) (\(Format.fixed($0.meanAccuracy)))" }.joined(separator: ", ")
-            line += ": Wilson intervals overlap."
+        guard r.alternatives > 0 else { return line + ": the only method with finished runs — nothing to compare yet." }
+        func names(_ summaries: [MethodSummary]) -> String {
+            summaries.map { s in
+                "\(s.method) (\(Format.fixed(s.meanAccuracy)))" + (r.unpaired.contains(s.method) ? " [no shared examples: Wilson intervals]" : "")
+            }.joined(separator: ", ")
         }
+        var parts: [String] = []
+        if !r.ties.isEmpty { parts.append("tie with " + names(r.ties) + " (the paired test does not separate them)") }
+        if !r.behind.isEmpty {
+            parts.append((r.ties.isEmpty ? "ahead of every other method: " : "ahead of ") + names(r.behind)
+                         + " (paired McNemar p < 0.05 in every seed)")
+        }
+        line += " — " + parts.joined(separator: "; ") + "."
         return line
     }
 }
