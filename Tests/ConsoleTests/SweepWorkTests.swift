@@ -80,9 +80,13 @@ final class SweepWorkTests: XCTestCase {
         let dir = try TemporaryDirectory(prefix: "ftlab-sweep-refused")
         let db = dir.path("refused.sqlite")
         XCTAssertEqual(try FtlabBinary.run(["--db", db, "-c", "eval smollm2-135m-instruct on synthetic limit 4 max-tokens 16"]).status, 0)
-        let planned = try FtlabBinary.run(["--db", db, "-c",
-            "sweep smollm2-135m-instruct on synthetic with full steps 2 then eval on synthetic limit 4 then eval on synthetic split train limit 2 name big"])
+        let sweep = "sweep smollm2-135m-instruct on synthetic with full steps 2 then eval on synthetic limit 4 then eval on synthetic split train limit 2 name big"
+        // Planned where it will not fit, the sweep says so at once (and still queues it).
+        let planned = try FtlabBinary.run(["--db", db, "--memory", "500M", "-c", sweep])
         XCTAssertEqual(planned.status, 0, planned.stderr)
+        XCTAssertTrue(planned.stdout.contains("note: run 2 will be refused on this machine: full fine-tuning of smollm2-135m-instruct"), planned.stdout)
+        XCTAssertFalse(planned.stdout.contains("note: run 3"), "the evaluation of the base-sized tuned model fits in 500M: \(planned.stdout)")
+        XCTAssertTrue(planned.stdout.contains("1 queued"), planned.stdout)
         let work = try FtlabBinary.run(["work", "--db", db, "--memory", "500M"])
         XCTAssertTrue(work.stderr.contains("0.5 GB available — not started"), work.stderr)
         XCTAssertTrue(work.stderr.contains("1 failed"), work.stderr)

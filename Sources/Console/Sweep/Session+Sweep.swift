@@ -130,6 +130,13 @@ extension Session {
         }
         for (run, p) in zip(queued, planned) { text += "  run \(run.id ?? 0): \(p.label)\n" }
         for (run, label) in children { text += "  run \(run.id ?? 0): \(label)\n" }
+        if command.slurmDirectory == nil {
+            let refusals = queued.compactMap { run in memoryRefusal(of: run).map { (run.id ?? 0, $0) } }
+            for (id, reason) in refusals {
+                text += "note: run \(id) will be refused on this machine: \(reason). It stays queued so that `work` records "
+                    + "the refusal as its result; `cancel run \(id) because '…'` takes it off the queue\n"
+            }
+        }
         if let directory = command.slurmDirectory {
             // The tasks run elsewhere (another working directory): pin the data folder as resolved here.
             let script = try SlurmEmitter.write(runs: queued, sweepID: sweepID, directory: directory,
@@ -155,6 +162,29 @@ extension Session {
     static func modelInfo(key: String, path: String) throws -> EvalModelInfo {
         let shape = try MemoryPlanner.shape(path: path)
         return EvalModelInfo(key: key, family: shape.config.family.rawValue, parameters: shape.config.parameterCount, path: path)
+    }
+
+    /// Why `work` would refuse a queued run on this machine (the memory plan it will apply, with
+    /// the memory available now), or nil when it fits or cannot be planned here.
+    func memoryRefusal(of run: RunRecord) -> String? {
+        do {
+            if run.kind == .train {
+                let spec = try TrainSpec.fromJSON(run.specJSON)
+                _ = try MemoryPlanner.planTraining(spec, shape: try MemoryPlanner.shape(path: spec.modelPath), available: memoryAvailable)
+            } else {
+                let spec = try ExperimentSpec.fromJSON(run.specJSON)
+                let estimate = MemoryPlanner.evaluation(spec, shape: try MemoryPlanner.shape(path: spec.modelPath))
+                if estimate.totalBytes > memoryAvailable {
+                    return "evaluation needs \(estimate.summary); \(MemoryEstimate.gigabytes(memoryAvailable)) GB available"
+                }
+            }
+        } catch let refusal as MemoryRefusal {
+            // The refusal as `work` will record it, less its "not started": nothing has been yet.
+            return refusal.description.replacingOccurrences(of: " — not started", with: "")
+        } catch {
+            return nil
+        }
+        return nil
     }
 
     /// The memory estimate of a queued run (Slurm's --mem).
