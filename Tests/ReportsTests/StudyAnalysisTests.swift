@@ -132,6 +132,21 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertEqual(r.ties.map(\.method), ["lora"], "seed 1 loses 4 examples only: p = 0.125")
     }
 
+    /// Δ exactly 0 at one model and negative at the other touches zero without crossing it: the
+    /// threshold line says so, instead of "Δ never changes sign".
+    func testThresholdTouchingZeroIsDescribed() throws {
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, model: "small", params: 100_000_000, method: "zero_shot", outcomes: "1100"),
+            RunBuilder.run(2, model: "small", params: 100_000_000, method: "full", outcomes: "1010"),
+            RunBuilder.run(3, model: "large", params: 1_000_000_000, method: "zero_shot", outcomes: "1111"),
+            RunBuilder.run(4, model: "large", params: 1_000_000_000, method: "full", outcomes: "1100"),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let t = try XCTUnwrap(study.thresholds.first)
+        XCTAssertEqual(t.points.map(\.delta), [0, -0.5])
+        XCTAssertTrue(t.crossings.isEmpty)
+        XCTAssertEqual(MarkdownReport.crossingText(t), "no crossing in range (100M–1B; Δ ≤ 0 throughout, 0 at small)")
+    }
+
     func testEmptySelectionIsAnError() {
         XCTAssertThrowsError(try StudyAnalysis.analyze([])) { XCTAssertEqual("\($0)", "no runs to report on") }
     }

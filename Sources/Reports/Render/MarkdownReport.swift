@@ -167,8 +167,13 @@ public enum MarkdownReport {
     public static func crossingText(_ t: ThresholdResult) -> String {
         guard !t.crossings.isEmpty else {
             let lo = t.points.first!, hi = t.points.last!
+            // A Δ of exactly 0 at an end is not a sign change: say where it touches zero.
+            let zeros = t.points.filter { $0.delta == 0 }.map(\.model)
+            let touching = zeros.isEmpty ? "" : ", 0 at " + zeros.joined(separator: ", ")
             let sign = t.points.allSatisfy { $0.delta > 0 } ? "Δ > 0 throughout"
-                : t.points.allSatisfy { $0.delta < 0 } ? "Δ < 0 throughout" : "Δ never changes sign"
+                : t.points.allSatisfy { $0.delta < 0 } ? "Δ < 0 throughout"
+                : t.points.allSatisfy { $0.delta >= 0 } ? "Δ ≥ 0 throughout" + touching
+                : t.points.allSatisfy { $0.delta <= 0 } ? "Δ ≤ 0 throughout" + touching : "Δ never changes sign"
             return "no crossing in range (\(Format.params(lo.params))–\(Format.params(hi.params)); \(sign))"
         }
         return t.crossings.map { c in
