@@ -19,11 +19,11 @@ extension Session {
     }
 
     /// The training plan (recomputation chosen when needed), or a refusal as a one-line error.
-    func planTraining(_ spec: TrainSpec) throws -> MemoryEstimate {
+    func planTraining(_ spec: TrainSpec, quiet: Bool = false) throws -> MemoryEstimate {
         let shape = try MemoryPlanner.shape(path: spec.modelPath)
         do {
             let estimate = try MemoryPlanner.planTraining(spec, shape: shape, available: memoryAvailable)
-            errors.write("memory: \(estimate.summary) of \(MemoryEstimate.gigabytes(memoryAvailable)) GB available\n")
+            if !quiet { errors.write("memory: \(estimate.summary) of \(MemoryEstimate.gigabytes(memoryAvailable)) GB available\n") }
             return estimate
         } catch let refusal as MemoryRefusal {
             throw RunRefused(description: refusal.description)

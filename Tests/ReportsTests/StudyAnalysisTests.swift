@@ -66,12 +66,7 @@ final class StudyAnalysisTests: XCTestCase {
 
     func testThresholdAcrossModelsAndRecommendations() throws {
         // Small model: full loses 4 of 10; large model: full gains 2 of 10.
-        let study = try StudyAnalysis.analyze([
-            RunBuilder.run(1, model: "small", params: 100_000_000, method: "zero_shot", outcomes: "1111100000"),
-            RunBuilder.run(2, model: "small", params: 100_000_000, method: "full", outcomes: "1000000000"),
-            RunBuilder.run(3, model: "large", params: 1_000_000_000, method: "zero_shot", outcomes: "1111100000"),
-            RunBuilder.run(4, model: "large", params: 1_000_000_000, method: "full", outcomes: "1111111000"),
-        ], bootstrap: PairedBootstrap(resamples: 50))
+        let study = try Self.smallAndLarge(small: ("1111100000", "1000000000"), large: ("1111100000", "1111111000"))
         let t = try XCTUnwrap(study.thresholds.first)
         XCTAssertEqual(t.points.map(\.model), ["small", "large"])
         // Δ: −0.4 at log10 = 8, +0.2 at 9 → zero at 8 + 0.4/0.6 = 8.6667.
@@ -135,16 +130,22 @@ final class StudyAnalysisTests: XCTestCase {
     /// Δ exactly 0 at one model and negative at the other touches zero without crossing it: the
     /// threshold line says so, instead of "Δ never changes sign".
     func testThresholdTouchingZeroIsDescribed() throws {
-        let study = try StudyAnalysis.analyze([
-            RunBuilder.run(1, model: "small", params: 100_000_000, method: "zero_shot", outcomes: "1100"),
-            RunBuilder.run(2, model: "small", params: 100_000_000, method: "full", outcomes: "1010"),
-            RunBuilder.run(3, model: "large", params: 1_000_000_000, method: "zero_shot", outcomes: "1111"),
-            RunBuilder.run(4, model: "large", params: 1_000_000_000, method: "full", outcomes: "1100"),
-        ], bootstrap: PairedBootstrap(resamples: 50))
+        let study = try Self.smallAndLarge(small: ("1100", "1010"), large: ("1111", "1100"))
         let t = try XCTUnwrap(study.thresholds.first)
         XCTAssertEqual(t.points.map(\.delta), [0, -0.5])
         XCTAssertTrue(t.crossings.isEmpty)
         XCTAssertEqual(MarkdownReport.crossingText(t), "no crossing in range (100M–1B; Δ ≤ 0 throughout, 0 at small)")
+    }
+
+    /// A study of two models, "small" (100M) and "large" (1B), each with a zero-shot and a full
+    /// run: the outcomes are (zero-shot, full) per model.
+    static func smallAndLarge(small: (String, String), large: (String, String)) throws -> Study {
+        try StudyAnalysis.analyze([
+            RunBuilder.run(1, model: "small", params: 100_000_000, method: "zero_shot", outcomes: small.0),
+            RunBuilder.run(2, model: "small", params: 100_000_000, method: "full", outcomes: small.1),
+            RunBuilder.run(3, model: "large", params: 1_000_000_000, method: "zero_shot", outcomes: large.0),
+            RunBuilder.run(4, model: "large", params: 1_000_000_000, method: "full", outcomes: large.1),
+        ], bootstrap: PairedBootstrap(resamples: 50))
     }
 
     func testEmptySelectionIsAnError() {

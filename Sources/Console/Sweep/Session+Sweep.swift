@@ -169,16 +169,11 @@ extension Session {
     func memoryRefusal(of run: RunRecord) -> String? {
         do {
             if run.kind == .train {
-                let spec = try TrainSpec.fromJSON(run.specJSON)
-                _ = try MemoryPlanner.planTraining(spec, shape: try MemoryPlanner.shape(path: spec.modelPath), available: memoryAvailable)
+                _ = try planTraining(try TrainSpec.fromJSON(run.specJSON), quiet: true)
             } else {
-                let spec = try ExperimentSpec.fromJSON(run.specJSON)
-                let estimate = MemoryPlanner.evaluation(spec, shape: try MemoryPlanner.shape(path: spec.modelPath))
-                if estimate.totalBytes > memoryAvailable {
-                    return "evaluation needs \(estimate.summary); \(MemoryEstimate.gigabytes(memoryAvailable)) GB available"
-                }
+                _ = try planEvaluation(try ExperimentSpec.fromJSON(run.specJSON), quiet: true)
             }
-        } catch let refusal as MemoryRefusal {
+        } catch let refusal as RunRefused {
             // The refusal as `work` will record it, less its "not started": nothing has been yet.
             return refusal.description.replacingOccurrences(of: " — not started", with: "")
         } catch {
