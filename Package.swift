@@ -42,7 +42,7 @@ let package = Package(
         // Test-only helpers shared by several test targets (seeded databases, temp folders).
         .target(name: "TestSupport", dependencies: ["Store", "Engine"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Engine"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"]),

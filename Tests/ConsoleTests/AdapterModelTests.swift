@@ -7,12 +7,16 @@ import XCTest
 
 /// `models add DIR` of a PEFT adapter directory (Tests/Fixtures/peft, made by PEFT itself) and
 /// `eval KEY …` of it: the base with the adapter merged, compared with PEFT's merged model.
+/// `PEFTFixture` writes the fixture's weights (a formula) next to PEFT's JSON files.
 final class AdapterModelTests: XCTestCase {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/peft")
+    var fixture: PEFTFixture!
 
-    static func expected() throws -> [String: Any] {
-        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: fixture.appendingPathComponent("expected-logits.json"))) as? [String: Any])
+    override func setUpWithError() throws {
+        fixture = try PEFTFixture()
+    }
+
+    override func tearDown() {
+        fixture = nil
     }
 
     static func relativeError(_ a: [Float], _ b: [Double]) -> Double {
@@ -26,12 +30,12 @@ final class AdapterModelTests: XCTestCase {
 
     func testAPEFTAdapterRegistersOnTheBaseItNamesAndRunsMergedAsPEFTDoes() throws {
         let (_, store) = try makeStore()
-        try ModelRegistration.register(at: Self.fixture.appendingPathComponent("tiny-llama"), in: store)
-        let e = try Self.expected()
+        try ModelRegistration.register(at: fixture.url.appendingPathComponent("tiny-llama"), in: store)
+        let e = fixture.expected
         let ids = (e["token_ids"] as! [Int]).map(Int32.init)
         for name in ["lora", "dora"] {
             // base_model_name_or_path is "tiny-llama": the key the base was registered under.
-            let record = try ModelRegistration.register(at: Self.fixture.appendingPathComponent(name), in: store)
+            let record = try ModelRegistration.register(at: fixture.url.appendingPathComponent(name), in: store)
             let models = try store.models()
             let base = try XCTUnwrap(models.first { $0.key == "tiny-llama" })
             XCTAssertEqual(models.first { $0.key == name }?.baseModelID, base.id)
@@ -46,22 +50,22 @@ final class AdapterModelTests: XCTestCase {
 
     func testOnBaseNamesTheBaseAndAnUnknownBaseIsAnError() throws {
         let (_, store) = try makeStore()
-        XCTAssertThrowsError(try ModelRegistration.register(at: Self.fixture.appendingPathComponent("lora"), in: store)) { error in
+        XCTAssertThrowsError(try ModelRegistration.register(at: fixture.url.appendingPathComponent("lora"), in: store)) { error in
             XCTAssertTrue("\(error)".contains("base_model_name_or_path \"tiny-llama\""), "\(error)")
             XCTAssertTrue("\(error)".contains("on BASE"), "\(error)")
         }
         XCTAssertTrue(try store.models().isEmpty, "nothing registered on failure")
-        try ModelRegistration.register(at: Self.fixture.appendingPathComponent("tiny-llama"), key: "my-base", in: store)
-        let record = try ModelRegistration.register(at: Self.fixture.appendingPathComponent("dora"), key: "my-dora", base: "my-base", in: store)
+        try ModelRegistration.register(at: fixture.url.appendingPathComponent("tiny-llama"), key: "my-base", in: store)
+        let record = try ModelRegistration.register(at: fixture.url.appendingPathComponent("dora"), key: "my-dora", base: "my-base", in: store)
         XCTAssertEqual(record.baseModelID, try store.models().first { $0.key == "my-base" }?.id)
         // `on` is for adapters only.
-        XCTAssertThrowsError(try ModelRegistration.register(at: Self.fixture.appendingPathComponent("tiny-llama"), key: "x", base: "my-base", in: store))
+        XCTAssertThrowsError(try ModelRegistration.register(at: fixture.url.appendingPathComponent("tiny-llama"), key: "x", base: "my-base", in: store))
     }
 
     /// An adapter written by ftlab's training (AdapterCheckpoint) registers and merges the same way.
     func testFtlabsOwnAdapterLoadsTheSameWay() throws {
         let (directory, store) = try makeStore()
-        let basePath = Self.fixture.appendingPathComponent("tiny-llama")
+        let basePath = fixture.url.appendingPathComponent("tiny-llama")
         try ModelRegistration.register(at: basePath, in: store)
         let base = try LoadedModel(path: basePath.path)
         let set = AdapterSet(config: AdapterConfig(method: .lora, rank: 2, alpha: 4, dropout: 0, targets: [.q_proj, .k_proj, .v_proj, .down_proj]),
@@ -87,8 +91,8 @@ final class AdapterModelTests: XCTestCase {
     /// row is left as `models add` wrote it.
     func testEvalOfAnAdapterKeyRunsTheMergedModel() throws {
         let (directory, store) = try makeStore()
-        try ModelRegistration.register(at: Self.fixture.appendingPathComponent("tiny-llama"), in: store)
-        try ModelRegistration.register(at: Self.fixture.appendingPathComponent("lora"), in: store)
+        try ModelRegistration.register(at: fixture.url.appendingPathComponent("tiny-llama"), in: store)
+        try ModelRegistration.register(at: fixture.url.appendingPathComponent("lora"), in: store)
         let data = directory.url.appendingPathComponent("data/gsm8k")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try #"{"question": "What is 2 + 3?", "answer": "2 + 3 = 5\n#### 5"}"#.appending("\n")
@@ -100,7 +104,7 @@ final class AdapterModelTests: XCTestCase {
         let run = try XCTUnwrap(try store.runs().last)
         let model = try XCTUnwrap(try store.models().first { $0.id == run.modelID })
         XCTAssertEqual(model.key, "lora")
-        XCTAssertEqual(model.path, Self.fixture.appendingPathComponent("lora").standardizedFileURL.path)
+        XCTAssertEqual(model.path, fixture.url.appendingPathComponent("lora").standardizedFileURL.path)
         XCTAssertNotNil(model.baseModelID)
         XCTAssertTrue(run.specJSON.contains("\"adapter\":"), run.specJSON)
         XCTAssertTrue(run.specJSON.contains("\"weights\":\"fp32\""), "merged weights are fp32: \(run.specJSON)")
