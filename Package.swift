@@ -14,9 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
-        // System libraries: OpenBLAS for matrix products, GNU readline for the REPL.
+        // System libraries: OpenBLAS for matrix products, GNU readline for the REPL, zlib for
+        // compressed database snapshots.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // Matrix products on ggml quantized blocks (C; AVX2 kernels chosen at run time).
         .target(name: "QuantKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
@@ -26,7 +28,7 @@ let package = Package(
         // The SQL migrations live in the top-level Schema/ folder and are bundled as resources.
         .target(name: "StoreSchema", path: "Schema", resources: [.copy("migrations")]),
         .target(name: "Store", dependencies: [
-            "StoreSchema",
+            "StoreSchema", "CZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "QueryLanguage"),
@@ -44,7 +46,7 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Engine"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", "Engine"]),
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Store", "QueryLanguage", "Experiments", "TestSupport"]),

@@ -187,7 +187,7 @@ public final class Session {
         switch command {
         case .eval, .train, .sweep, .resume, .importRuns, .cancel:
             // Refused before any model loads: the run could not be recorded.
-            if store.isReadOnly { throw ConsoleError(StoreError.readOnly(databasePath).description) }
+            if store.isReadOnly { throw ConsoleError(store.readOnlyError.description) }
         default: break
         }
         switch command {

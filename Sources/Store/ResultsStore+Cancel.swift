@@ -28,7 +28,7 @@ extension ResultsStore {
     /// and running runs are left alone and reported. Predictions and checkpoints of an
     /// interrupted run are kept: `resume run N` still finishes it.
     public func cancelRuns(_ ids: [Int64], reason: String?) throws -> CancelOutcome {
-        if isReadOnly { throw StoreError.readOnly(path) }
+        if isReadOnly { throw readOnlyError }
         do {
             return try writer.writeWithoutTransaction { db -> CancelOutcome in
                 var outcome = CancelOutcome()

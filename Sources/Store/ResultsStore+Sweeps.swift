@@ -36,7 +36,7 @@ extension ResultsStore {
     /// Returns nil when nothing (that matches) is left.
     public func claimNextSweepRun(host: String, pid: Int32, filter: SweepWorkFilter = SweepWorkFilter(),
                                   isAlive: (Int32) -> Bool) throws -> RunRecord? {
-        if isReadOnly { throw StoreError.readOnly(path) }
+        if isReadOnly { throw readOnlyError }
         _ = try markStaleRunsInterrupted(host: host, isAlive: isAlive)
         do {
             return try writer.writeWithoutTransaction { db -> RunRecord? in

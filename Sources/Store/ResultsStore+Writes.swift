@@ -57,7 +57,7 @@ extension ResultsStore {
     /// `alreadyRunning`. The check and the insert are one immediate transaction, so of two
     /// processes starting the same spec at the same moment exactly one runs it.
     public func insertRunExclusively(_ run: RunRecord, isAlive: (Int32) -> Bool) throws -> Int64 {
-        if isReadOnly { throw StoreError.readOnly(path) }
+        if isReadOnly { throw readOnlyError }
         do {
             return try writer.writeWithoutTransaction { db -> Int64 in
                 var id: Int64 = 0

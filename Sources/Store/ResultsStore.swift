@@ -12,8 +12,13 @@ public final class ResultsStore: Sendable {
     /// The identifier of the last applied migration, e.g. "001_init".
     public let schemaVersion: String
     /// Opened read-only because the file or its folder cannot be written (a read-only checkout or
-    /// mount, a 0444 file): reads work, every write is refused with `StoreError.readOnly`.
+    /// mount, a 0444 file), or because it is a compressed snapshot: reads work, every write is
+    /// refused with `readOnlyError`.
     public let isReadOnly: Bool
+    /// `path` is a gzip-compressed database (`ftlab pack`): it was decompressed into a temporary
+    /// folder and opened read-only there; the folder goes when the store does.
+    public let isCompressedSnapshot: Bool
+    private let snapshotFolder: String?
 
     let writer: any DatabaseWriter
 
@@ -21,20 +26,26 @@ public final class ResultsStore: Sendable {
     ///
     /// Refuses, without modifying the file, a database written by a newer ftlab (it has applied
     /// migrations this build does not know), and a file that is not an SQLite database.
+    /// A gzip file (`ftlab pack`'s output, e.g. Reports/study/study.sqlite.gz) is decompressed
+    /// into a temporary folder and opened read-only: queries and reports, no runs.
     public init(path: String) throws {
         self.path = path
         let migrator = try Self.makeMigrator()
         let inMemory = path == ":memory:"
+        let snapshot = inMemory ? nil : try Self.unpackSnapshot(path)
+        snapshotFolder = snapshot?.folder
+        isCompressedSnapshot = snapshot != nil
+        let file = snapshot?.file ?? path
         if !inMemory {
-            try Self.checkExistingFile(path: path, migrator: migrator)
+            try Self.checkExistingFile(path: file, shownAs: path, migrator: migrator)
         }
-        if !inMemory && Self.isUnwritable(path) {
+        if !inMemory && (snapshot != nil || Self.isUnwritable(path)) {
             // No WAL switch, no migration: the file is read as it is.
             var config = Configuration()
             config.readonly = true
             config.busyMode = .timeout(5)
             do {
-                writer = try DatabaseQueue(path: path, configuration: config)
+                writer = try DatabaseQueue(path: file, configuration: config)
                 schemaVersion = try writer.read { db in try migrator.appliedMigrations(db).last } ?? ""
             } catch let error as DatabaseError {
                 throw Self.openError(error, path: path)
@@ -98,22 +109,28 @@ public final class ResultsStore: Sendable {
         return migrator
     }
 
+    deinit {
+        if let snapshotFolder { try? FileManager.default.removeItem(atPath: snapshotFolder) }
+    }
+
     /// Looks at an existing file through a read-only connection first: opening the pool would
     /// switch the file to WAL and migrating would write, and a newer ftlab's file must stay as is.
-    static func checkExistingFile(path: String, migrator: DatabaseMigrator) throws {
+    /// `shownAs`: the path errors name (the .gz for a decompressed snapshot).
+    static func checkExistingFile(path: String, shownAs: String? = nil, migrator: DatabaseMigrator) throws {
+        let shown = shownAs ?? path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         if isDirectory.boolValue {
-            throw StoreError.cannotOpen(path: path, reason: "it is a directory")
+            throw StoreError.cannotOpen(path: shown, reason: "it is a directory")
         }
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(5)             // a rollback-mode file may be mid-write
         do {
             let probe = try DatabaseQueue(path: path, configuration: config)
-            try refuseNewerSchema(writer: probe, migrator: migrator, path: path)
+            try refuseNewerSchema(writer: probe, migrator: migrator, path: shown)
         } catch let error as DatabaseError {
-            throw openError(error, path: path)
+            throw openError(error, path: shown)
         }
     }
 
@@ -151,7 +168,7 @@ public final class ResultsStore: Sendable {
 
     /// One write transaction; any error rolls all of it back.
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        if isReadOnly { throw StoreError.readOnly(path) }
+        if isReadOnly { throw readOnlyError }
         do { return try writer.write(updates) } catch { throw StoreError.wrap(error) }
     }
 

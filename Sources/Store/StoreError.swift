@@ -27,6 +27,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case alreadyRunning(id: Int64, pid: Int32?, host: String)
     /// A write to a database opened read-only (the file or its folder is not writable).
     case readOnly(String)
+    /// A write to a compressed snapshot (`ftlab pack`'s .gz), which is opened read-only.
+    case compressedSnapshot(String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "run \(id) with this spec is running (pid \(pid.map(String.init) ?? "?") on \(host)); wait for it, or query it with `show run \(id)`"
         case let .readOnly(path):
             return "\(path) is open read-only (the file or its folder is not writable): queries and reports work, runs cannot be recorded"
+        case let .compressedSnapshot(path):
+            let how = path.hasSuffix(".gz") ? "`gunzip -k \(path)` gives \(path.dropLast(3))" : "`gzip -dc \(path) > \(path).sqlite`"
+            return "\(path) is a compressed snapshot, opened read-only: queries and reports work; to record runs, "
+                + "decompress it (\(how)) and open that"
         }
     }
 

@@ -14,7 +14,7 @@ struct Ftlab: ParsableCommand {
         `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
         Type .help in the REPL for the query language.
         """,
-        subcommands: [Shell.self, DemoCommand.self, Eval.self, Train.self, SweepCLI.self, WorkCommand.self, RunTaskCommand.self, MergeCommand.self, ImportCLI.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
+        subcommands: [Shell.self, DemoCommand.self, Eval.self, Train.self, SweepCLI.self, WorkCommand.self, RunTaskCommand.self, MergeCommand.self, PackCommand.self, ImportCLI.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
         defaultSubcommand: Shell.self
     )
 }
@@ -43,7 +43,13 @@ struct DataOption: ParsableArguments {
             let existed = database.path == ":memory:" || FileManager.default.fileExists(atPath: database.path)
             session = try Session(databasePath: database.path, output: StandardOutputSink(),
                                   errors: StandardOutputSink(.standardError))
-            if !existed { FileHandle.standardError.write(Data("created new database \(database.path)\n".utf8)) }
+            if !existed {
+                var note = "created new database \(database.path)"
+                if FileManager.default.fileExists(atPath: database.path + ".gz") {
+                    note += " (\(database.path).gz beside it is a compressed snapshot: --db \(database.path).gz opens it)"
+                }
+                FileHandle.standardError.write(Data((note + "\n").utf8))
+            }
             if let data { session.dataDirectory = try DataDirectory.resolve(explicit: data) }
             if let memory {
                 guard let bytes = MemoryPlanner.parseSize(memory) else {

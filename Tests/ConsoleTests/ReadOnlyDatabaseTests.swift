@@ -39,6 +39,33 @@ final class ReadOnlyDatabaseTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["study.sqlite"], "nothing written beside it")
     }
 
+    /// `ftlab pack` and `--db DB.gz`: the snapshot a repository ships answers queries and
+    /// refuses runs with a message that says how to get a writable copy; the folder holding it
+    /// gets nothing new.
+    func testACompressedSnapshotIsQueryableAndRefusesRuns() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-gz")
+        let db = dir.path("study.sqlite")
+        let runs = try SeedData.populate(ResultsStore(path: db)).runs.count
+        let pack = try FtlabBinary.run(["pack", db])
+        XCTAssertEqual(pack.status, 0, pack.stderr)
+        XCTAssertTrue(pack.stdout.hasPrefix("packed \(db) ("), pack.stdout)
+        XCTAssertTrue(pack.stdout.contains("into \(db).gz: "), pack.stdout)
+        try FileManager.default.removeItem(atPath: db)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+
+        let query = try FtlabBinary.run(["--db", db + ".gz", "-c", ".mode csv; .sql SELECT count(*) AS n FROM runs"])
+        XCTAssertEqual(query.status, 0, query.stderr)
+        XCTAssertEqual(query.stdout, "n\r\n\(runs)\r\n")  // CSV rows end in CRLF (RFC 4180)
+        let write = try FtlabBinary.run(["--db", db + ".gz", "-c", "cancel run 1"])
+        XCTAssertNotEqual(write.status, 0)
+        XCTAssertTrue(write.stderr.contains("\(db).gz is a compressed snapshot, opened read-only"), write.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path("")), ["study.sqlite.gz"])
+
+        // The plain path, absent, starts a new database and points at the snapshot beside it.
+        let fresh = try FtlabBinary.run(["--db", db, "-c", "runs select id"])
+        XCTAssertTrue(fresh.stderr.contains("\(db).gz beside it is a compressed snapshot"), fresh.stderr)
+    }
+
     static func checkpointToDeleteMode(_ path: String) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
