@@ -1,4 +1,5 @@
--- The study's protocol as ftlab statements (issue 16). Queue it with
+-- The study's protocol as ftlab statements (issue 16). Queue it with (after
+-- `gunzip -k Reports/study/study.sqlite.gz`, the shipped snapshot, which opens read-only)
 --   ftlab --db Reports/study/study.sqlite < Reports/study/study.ftl
 -- and run it with `ftlab work --db Reports/study/study.sqlite` (resumable: a killed worker's run
 -- is resumed by the next; runs already in the database are never queued twice, and cancelled ones
