@@ -155,10 +155,13 @@ struct ShardContents {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw StoreError.cannotOpen(path: path, reason: "no such file")
         }
+        // A packed shard (`ftlab pack`'s .gz) is read from a decompressed temporary copy.
+        let snapshot = try ResultsStore.unpackSnapshot(path)
+        defer { if let folder = snapshot?.folder { try? FileManager.default.removeItem(atPath: folder) } }
         var config = Configuration()
         config.readonly = true
         let queue: DatabaseQueue
-        do { queue = try DatabaseQueue(path: path, configuration: config) } catch let e as DatabaseError {
+        do { queue = try DatabaseQueue(path: snapshot?.file ?? path, configuration: config) } catch let e as DatabaseError {
             throw ResultsStore.openError(e, path: path)
         }
         var contents = ShardContents(path: path)

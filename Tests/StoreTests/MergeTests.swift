@@ -55,6 +55,22 @@ final class MergeTests: XCTestCase {
         XCTAssertEqual(try target.int("SELECT COUNT(*) FROM runs"), 3)
     }
 
+    /// A packed shard (`ftlab pack`) merges as its database does, and is left as it was.
+    func testAPackedShardMergesLikeItsDatabase() throws {
+        let dir = try TemporaryDirectory(prefix: "ftlab-merge")
+        _ = try shard(dir.path("a.sqlite"), runs: 2)
+        try ResultsStore.pack(dir.path("a.sqlite"), to: dir.path("a.sqlite.gz"))
+        let packed = try Data(contentsOf: dir.url.appendingPathComponent("a.sqlite.gz"))
+        let fromPlain = try ResultsStore(path: dir.path("plain.sqlite"))
+        let fromPacked = try ResultsStore(path: dir.path("packed.sqlite"))
+        let a = try fromPlain.merge(shardPath: dir.path("a.sqlite"))
+        let b = try fromPacked.merge(shardPath: dir.path("a.sqlite.gz"))
+        XCTAssertEqual([b.runsAdded, b.predictions], [a.runsAdded, a.predictions])
+        XCTAssertEqual([b.runsAdded, b.predictions], [2, 6])
+        XCTAssertEqual(try fromPacked.runs().map(\.uuid), try fromPlain.runs().map(\.uuid))
+        XCTAssertEqual(try Data(contentsOf: dir.url.appendingPathComponent("a.sqlite.gz")), packed)
+    }
+
     func testQueuedPlaceholderIsFilled() throws {
         let dir = try TemporaryDirectory(prefix: "ftlab-merge")
         let uuid = "0c6c0b5e-7f5f-4c5e-9d1e-000000000001"
