@@ -9,7 +9,9 @@ public enum REPL {
             session.completions(line: line, word: word, start: start)
         }
         session.options.width = TerminalSize.columns()
-        session.terminal.write("ftlab — results in \(session.databasePath). Type .help for help, .quit to leave.\n")
+        let access = session.store.isCompressedSnapshot ? " (a compressed snapshot: read-only)"
+            : session.store.isReadOnly ? " (read-only)" : ""
+        session.terminal.write("ftlab — results in \(session.databasePath)\(access). Type .help for help, .quit to leave.\n")
         while !session.shouldQuit, let line = editor.readLine(prompt: "ftlab> ") {
             session.options.width = TerminalSize.columns()
             SignalHandling.reset()

@@ -18,7 +18,7 @@ public final class ResultsStore: Sendable {
     /// `path` is a gzip-compressed database (`ftlab pack`): it was decompressed into a temporary
     /// folder and opened read-only there; the folder goes when the store does.
     public let isCompressedSnapshot: Bool
-    private let snapshotFolder: String?
+    let snapshotFolder: String?
 
     let writer: any DatabaseWriter
 
@@ -36,8 +36,10 @@ public final class ResultsStore: Sendable {
         snapshotFolder = snapshot?.folder
         isCompressedSnapshot = snapshot != nil
         let file = snapshot?.file ?? path
+        // A failed init runs no deinit: the decompressed copy must go here.
+        func discardSnapshot() { if let folder = snapshot?.folder { try? FileManager.default.removeItem(atPath: folder) } }
         if !inMemory {
-            try Self.checkExistingFile(path: file, shownAs: path, migrator: migrator)
+            do { try Self.checkExistingFile(path: file, shownAs: path, migrator: migrator) } catch { discardSnapshot(); throw error }
         }
         if !inMemory && (snapshot != nil || Self.isUnwritable(path)) {
             // No WAL switch, no migration: the file is read as it is.
@@ -48,6 +50,7 @@ public final class ResultsStore: Sendable {
                 writer = try DatabaseQueue(path: file, configuration: config)
                 schemaVersion = try writer.read { db in try migrator.appliedMigrations(db).last } ?? ""
             } catch let error as DatabaseError {
+                discardSnapshot()
                 throw Self.openError(error, path: path)
             }
             isReadOnly = true

@@ -125,8 +125,12 @@ public enum Gzip {
                     default: throw Failure(description: "decompressing \(source): zlib error \(status)")
                     }
                     filled = stream.pointee.avail_out == 0
+                    let stalled = status == Z_BUF_ERROR && stream.pointee.avail_in == before && stream.pointee.avail_out == UInt32(chunk)
                     try drain()
-                    if status == Z_BUF_ERROR && stream.pointee.avail_in == before && stream.pointee.avail_out == UInt32(chunk) {
+                    if stalled {
+                        // With no input left it only needs the next chunk; with input left, no
+                        // progress is possible: the data is bad.
+                        if before == 0 { break }
                         throw Failure(description: "\(source): zlib made no progress (corrupt data)")
                     }
                 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Compressed snapshots: a results database packed into one gzip file (`ftlab pack`), which is
-/// what a repository ships (Reports/study/study.sqlite.gz is a fifth of the live database) and
+/// what a repository ships (Reports/study/study.sqlite.gz is a sixth of the live database's size) and
 /// what `--db` opens read-only.
 extension ResultsStore {
     /// The error a write gets when the store is read-only, saying why.
@@ -56,9 +56,7 @@ extension ResultsStore {
         let copy = destination + ".vacuum-\(getpid())"
         try? FileManager.default.removeItem(atPath: copy)
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let (runs, predictions) = try store.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM predictions") ?? 0)
-        }
+        var runs = 0, predictions = 0
         do {
             try store.writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
             let queue = try DatabaseQueue(path: copy)
@@ -73,6 +71,9 @@ extension ResultsStore {
                 guard check == ["ok"] else {
                     throw StoreError.cannotOpen(path: source, reason: "integrity check of its copy failed: \(check.prefix(3).joined(separator: "; "))")
                 }
+                // Counted in the copy: a worker may have written to the source meanwhile.
+                runs = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0
+                predictions = try Int.fetchOne(db, sql: "SELECT count(*) FROM predictions") ?? 0
             }
             try queue.close()
         } catch let error as DatabaseError {
