@@ -17,6 +17,9 @@ public enum SignalHandling {
     /// interrupted instead of claiming the next one.
     public static var stopRequested: Bool { stopCount > 0 }
     public static func reset() { interruptCount = 0 }
+    /// Asks the running run to stop as one Ctrl-C would, without stopping a loop over runs
+    /// (`work --for` stops its loop itself, at its deadline).
+    static func requestStopOfRun() { if interruptCount == 0 { interruptCount = 1 } }
 
     static func installInteractive() {
         rl_catch_signals = 0   // we handle SIGINT ourselves; readline must not re-raise it

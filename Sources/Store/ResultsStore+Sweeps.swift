@@ -98,6 +98,10 @@ extension ResultsStore {
             conditions.append("r.model_id IN (SELECT id FROM models WHERE key IN (\(databaseQuestionMarks(count: filter.models.count))))")
             arguments += filter.models
         }
+        if !filter.excludedRunIDs.isEmpty {
+            conditions.append("r.id NOT IN (\(databaseQuestionMarks(count: filter.excludedRunIDs.count)))")
+            arguments += filter.excludedRunIDs
+        }
         return (conditions, arguments)
     }
 
@@ -136,12 +140,16 @@ public struct SweepWorkFilter: Sendable, Equatable {
     /// sweeps one name designates share the name's priority, so within a name evaluations of
     /// finished trainings still come before new trainings.
     public var sweepRanks: [Int]?
+    /// Runs not to claim (a time-limited worker's trainings that would not finish in time).
+    public var excludedRunIDs: [Int64]
 
-    public init(sweepIDs: [Int64] = [], models: [String] = [], seeds: [Int64] = [], sweepRanks: [Int]? = nil) {
+    public init(sweepIDs: [Int64] = [], models: [String] = [], seeds: [Int64] = [], sweepRanks: [Int]? = nil,
+                excludedRunIDs: [Int64] = []) {
         self.sweepIDs = sweepIDs
         self.models = models
         self.seeds = seeds
         self.sweepRanks = sweepRanks
+        self.excludedRunIDs = excludedRunIDs
     }
 
     func rank(ofSweepAt index: Int) -> Int { sweepRanks.map { $0[index] } ?? index }

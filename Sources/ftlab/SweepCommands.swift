@@ -30,6 +30,11 @@ struct WorkCommand: ParsableCommand {
         each); every run is claimed by exactly one worker. A worker that dies leaves its run \
         `running`; the next claim finds the process gone, marks the run interrupted and resumes it \
         from its checkpoint. Ctrl-C stops every worker after a checkpoint.
+
+        With --for DURATION (e.g. 2h30m) a worker stops at that limit as after Ctrl-C, its run \
+        resumable, and starts a training only if this database's measured rates say it and its \
+        evaluation finish in the time left (a training's checkpoints stay on this machine); \
+        evaluations keep every answer, so they are always started.
         """)
     @OptionGroup var database: DatabaseOption
     @OptionGroup var data: DataOption
@@ -40,11 +45,20 @@ struct WorkCommand: ParsableCommand {
     @Option(name: .customLong("seed"), help: "Only runs with this seed; repeatable.") var seeds: [Int] = []
     @Flag(name: .long, help: "Print the compute left per sweep (by this database's measured rates) and run nothing.")
     var estimate = false
+    @Option(name: .customLong("for"), help: ArgumentHelp("Stop after this long, e.g. 90m, 2h or 2h30m; start only the trainings that fit.",
+                                                          valueName: "duration"))
+    var timeLimit: String?
     /// Set by `-j N` on the workers it starts: the parent announced the queue already.
     @Flag(name: .long, help: .hidden) var spawnedWorker = false
 
     func run() throws {
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("-j must be between 1 and 64") }
+        let limit = try timeLimit.map { text -> Double in
+            guard let seconds = WorkDeadline.parseDuration(text) else {
+                throw ValidationError("--for: expected a duration such as 90m, 2h or 2h30m, got '\(text)'")
+            }
+            return seconds
+        }
         let session = try data.session(database)
         let filter: SweepWorkFilter
         do { filter = try session.workFilter(sweeps: sweeps, models: models, seeds: seeds) } catch {
@@ -58,7 +72,7 @@ struct WorkCommand: ParsableCommand {
         let started = Date()
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         if jobs == 1 {
-            let (done, failed) = try session.work(filter: filter, announceQueue: !spawnedWorker, log: log)
+            let (done, failed) = try session.work(filter: filter, timeLimit: limit, announceQueue: !spawnedWorker, log: log)
             FileHandle.standardError.write(Data(String(format: "worker %d: %d runs done, %d failed, %.1f s\n",
                                                        getpid(), done, failed, Date().timeIntervalSince(started)).utf8))
             if failed > 0 { throw ExitCode(1) }
@@ -74,6 +88,7 @@ struct WorkCommand: ParsableCommand {
         if let d = data.data { arguments += ["--data", d] }
         if let m = data.memory { arguments += ["--memory", m] }
         arguments += sweeps.flatMap { ["--sweep", $0] } + models.flatMap { ["--model", $0] } + seeds.flatMap { ["--seed", String($0)] }
+        if let limit { arguments += ["--for", String(format: "%.0fs", max(1, limit - Date().timeIntervalSince(started)))] }
         let children: [Process] = try (0..<jobs).map { _ in
             let p = Process()
             p.executableURL = me

@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Store
 import TestSupport
@@ -169,6 +170,65 @@ final class SweepWorkTests: XCTestCase {
         XCTAssertEqual(statuses, [.interrupted, .interrupted, .queued], "no run left running, none claimed after the stop")
         XCTAssertEqual(try FtlabBinary.run(["work", "--db", db]).status, 0, "the interrupted runs are resumed")
         XCTAssertEqual(try store.runs().map(\.status), [.done, .done, .done])
+    }
+
+    /// `work --for`: at its time limit the worker stops the running run as Ctrl-C would (kept,
+    /// resumable) and claims nothing more; a later worker finishes the queue with every answer once.
+    func testATimeLimitedWorkerStopsAtItsLimitAndLeavesTheRestResumable() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-for")
+        let db = dir.path("for.sqlite")
+        let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot, 3-shot limit 48 max-tokens 48"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let started = Date()
+        let work = try FtlabBinary.run(["work", "--db", db, "--for", "2s"])
+        XCTAssertEqual(work.status, 0, work.stderr)
+        XCTAssertTrue(work.stderr.contains("time limit reached"), work.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60, "stopped near its limit, not at the end of the queue")
+        let store = try ResultsStore(path: db)
+        let statuses = try store.runs().map(\.status)
+        XCTAssertFalse(statuses.contains(.running), "\(statuses)")
+        XCTAssertNotEqual(statuses, [.done, .done], "two runs of 48 answers do not fit in 2 s")
+        XCTAssertEqual(try FtlabBinary.run(["work", "--db", db]).status, 0)
+        XCTAssertEqual(try store.runs().map(\.status), [.done, .done])
+        for id in [Int64(1), 2] { XCTAssertEqual(try store.predictions(runID: id).map(\.exampleIndex), Array(0..<48)) }
+    }
+
+    /// `work --for` starts a training only if this database's rates say it finishes in the time
+    /// left (its checkpoints are local); evaluations are started anyway. Here a finished training
+    /// of the same model and method took 10^6 s for 2 steps, so the queued one is left queued.
+    func testATimeLimitedWorkerStartsOnlyTheTrainingsThatFit() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.model), "SmolLM2-135M not at \(Self.model)")
+        let dir = try TemporaryDirectory(prefix: "ftlab-sweep-fit")
+        let db = dir.path("fit.sqlite")
+        let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot limit 4 max-tokens 8; "
+                                                          + "sweep smollm2-135m-instruct on synthetic with lora steps 2 batch 2 seq 64"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let store = try ResultsStore(path: db)
+        let training = try XCTUnwrap(try store.runs().first { $0.kind == .train })
+        var slow = training
+        slow.id = nil; slow.uuid = UUID().uuidString.lowercased(); slow.sweepID = nil; slow.specHash = "a slow machine's run"
+        slow.status = .done; slow.wallSeconds = 1e6
+        _ = try store.insertRun(slow)
+
+        let work = try FtlabBinary.run(["work", "--db", db, "--for", "10m"])
+        XCTAssertEqual(work.status, 0, work.stderr)
+        XCTAssertTrue(work.stderr.contains("not starting run \(training.id!) (training, ≈ 277.8 h by this database's rates): "
+                                           + "it would not finish in the ≈ 10 min left"), work.stderr)
+        XCTAssertEqual(try store.run(id: training.id!)?.status, .queued)
+        XCTAssertEqual(try store.runs().filter { $0.kind == .eval }.map(\.status), [.done], "the evaluation ran")
+        // Without a limit the training runs.
+        XCTAssertEqual(try FtlabBinary.run(["work", "--db", db]).status, 0)
+        XCTAssertEqual(try store.run(id: training.id!)?.status, .done)
+    }
+
+    func testDurationsOfWorkFor() {
+        let cases: [(String, Double?)] = [("90m", 5400), ("2h", 7200), ("2h30m", 9000), ("1.5h", 5400), ("45s", 45), ("5400", 5400),
+                                          ("1h1h", nil), ("30m2h", nil), ("abc", nil), ("0", nil), ("", nil), ("2x", nil), ("h", nil), ("2h30", nil)]
+        for (text, seconds) in cases { XCTAssertEqual(WorkDeadline.parseDuration(text), seconds, text) }
+        let bad = try? FtlabBinary.run(["work", "--db", ":memory:", "--for", "soon"])
+        XCTAssertNotEqual(bad?.status, 0)
+        XCTAssertTrue(bad?.stderr.contains("--for: expected a duration such as 90m, 2h or 2h30m, got 'soon'") ?? false, bad?.stderr ?? "")
     }
 
     private func startWorker(_ arguments: [String]) throws -> Process {

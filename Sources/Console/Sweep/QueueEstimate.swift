@@ -20,6 +20,9 @@ public struct QueueEstimate {
     }
 
     var sweeps: [Sweep] = []
+    /// Each training's estimate (its steps left and the evaluation it runs after), by run id:
+    /// `work --for` starts only the trainings that fit in the time left.
+    var trainingSeconds: [Int64: Double] = [:]
     var total: Sweep { sweeps.reduce(into: Sweep(id: 0, name: "total")) { t, s in
         t.runs += s.runs; t.trainings += s.trainings; t.seconds += s.seconds; t.measured += s.measured
     } }
@@ -126,6 +129,7 @@ public struct QueueEstimate {
                     }
                 }
                 estimate.sweeps[index[sweepID]!].trainings += 1
+                estimate.trainingSeconds[id] = seconds
             }
             estimate.sweeps[index[sweepID]!].runs += 1
             estimate.sweeps[index[sweepID]!].seconds += seconds

@@ -240,21 +240,40 @@ extension Session {
     /// end, until none (matching `filter`) is left or Ctrl-C. Returns (runs finished, runs failed).
     /// `announceQueue`: log the queue's size and compute left first (the parent of `-j N`
     /// workers does it once for all of them).
-    public func work(filter: SweepWorkFilter = SweepWorkFilter(), announceQueue: Bool = true,
+    /// `timeLimit` (`--for`): seconds this worker may take. A training is started only if this
+    /// database's rates say it (and its evaluation) finish in the time left — its checkpoints are
+    /// local to this machine — while an evaluation, which keeps every answer, is always started;
+    /// at the limit the running run stops as after Ctrl-C, resumable, and the worker ends.
+    public func work(filter: SweepWorkFilter = SweepWorkFilter(), timeLimit: Double? = nil, announceQueue: Bool = true,
                      log: (String) -> Void = { _ in }) throws -> (done: Int, failed: Int) {
         var done = 0, failed = 0
         if announceQueue, let estimate = try? queueEstimate(filter: filter) { log(estimate.summary) }
+        let deadline = timeLimit.map { WorkDeadline(Date().addingTimeInterval($0)) }
+        defer { deadline?.cancel() }
+        var tooLong: [Int64] = []
         // `interrupted` is reset when each run ends; `stopRequested` stays set, so Ctrl-C stops
         // the loop after the run it interrupted (which the next worker resumes).
         while !SignalHandling.stopRequested {
-            guard let run = try store.claimNextSweepRun(host: ProcessProbe.host, pid: ProcessProbe.pid, filter: filter,
+            var claimable = filter
+            if let deadline {
+                if deadline.passed { break }
+                let left = deadline.secondsLeft
+                for (id, seconds) in try queueEstimate(filter: filter).trainingSeconds.sorted(by: { $0.key < $1.key })
+                where seconds > left && !tooLong.contains(id) {
+                    tooLong.append(id)
+                    log("worker \(ProcessProbe.pid): not starting run \(id) (training, \(SweepTimeEstimate.describe(seconds)) by this "
+                        + "database's rates): it would not finish in the \(SweepTimeEstimate.describe(left)) left")
+                }
+                claimable.excludedRunIDs = tooLong
+            }
+            guard let run = try store.claimNextSweepRun(host: ProcessProbe.host, pid: ProcessProbe.pid, filter: claimable,
                                                         isAlive: ProcessProbe.isAlive), let id = run.id else { break }
             log("worker \(ProcessProbe.pid): run \(id) (\(run.kind.rawValue), sweep \(run.sweepID ?? 0))")
             do {
                 try resumeRun(id)
                 if try store.run(id: id)?.status == .done { done += 1 }
             } catch {
-                if SignalHandling.stopRequested { break }
+                if SignalHandling.stopRequested || deadline?.passed == true { break }
                 failed += 1
                 errors.write("run \(id): \(Self.describe(error))\n")
                 // Refused before it started: that is the run's result on this machine. Left
@@ -263,6 +282,9 @@ extension Session {
                     try store.finishRun(id: id, status: .failed, error: Self.describe(error))
                 }
             }
+        }
+        if deadline?.passed == true {
+            log("worker \(ProcessProbe.pid): time limit reached; what is left stays queued or interrupted, resumable")
         }
         return (done, failed)
     }
