@@ -117,20 +117,11 @@ final class SweepWorkTests: XCTestCase {
         let planned = try FtlabBinary.run(["--db", db, "-c", "sweep smollm2-135m-instruct on synthetic with zero-shot, 3-shot limit 48 max-tokens 48"])
         XCTAssertEqual(planned.status, 0, planned.stderr)
         let store = try ResultsStore(path: db)
-        let worker = Process()
-        worker.executableURL = try XCTUnwrap(FtlabBinary.url)
-        worker.arguments = ["work", "--db", db]
-        worker.standardOutput = FileHandle.nullDevice
-        worker.standardError = FileHandle.nullDevice
-        try worker.run()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, worker.isRunning, ((try? store.existingExampleIndices(runID: 1).count) ?? 0) < 4 { usleep(50_000) }
+        let worker = try startWorker(["work", "--db", db])
+        _ = waitForPredictions(store, run: 1, atLeast: 4, while: worker)
         XCTAssertTrue(worker.isRunning, "the run ended before it could be interrupted")
         worker.interrupt()
-        let stopBy = Date().addingTimeInterval(60)
-        while worker.isRunning && Date() < stopBy { usleep(50_000) }
-        XCTAssertFalse(worker.isRunning, "the worker stops after one Ctrl-C")
-        if worker.isRunning { worker.terminate() }
+        XCTAssertTrue(waitForExit(worker), "the worker stops after one Ctrl-C")
         XCTAssertEqual(try store.run(id: 1)?.status, .interrupted)
         XCTAssertEqual(try store.run(id: 2)?.status, .queued, "the next run is not claimed")
     }

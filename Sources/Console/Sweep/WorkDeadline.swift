@@ -8,22 +8,17 @@ import Foundation
 public final class WorkDeadline: @unchecked Sendable {
     let date: Date
     private let timer: DispatchSourceTimer
-    private let lock = NSLock()
-    private var fired = false
 
     init(_ date: Date) {
         self.date = date
         timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(wallDeadline: .now() + max(0, date.timeIntervalSinceNow), repeating: 1)
-        timer.setEventHandler { [weak self] in
-            self?.lock.withLock { self?.fired = true }
-            SignalHandling.requestStopOfRun()
-        }
+        timer.setEventHandler { SignalHandling.requestStopOfRun() }
         timer.resume()
     }
 
     /// True once the deadline has come.
-    var passed: Bool { lock.withLock { fired } || Date() >= date }
+    var passed: Bool { Date() >= date }
 
     /// Seconds left (never negative).
     var secondsLeft: Double { max(0, date.timeIntervalSinceNow) }
