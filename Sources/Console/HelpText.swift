@@ -24,7 +24,7 @@ enum HelpText {
       runs | predictions | steps | models | datasets  [select …] [where …] [order by …] [limit N]
       show run N                    every field of one run
       predictions of run N [where …]
-      accuracy by FIELD[, FIELD]    pivot: mean accuracy over seeds, with n
+      accuracy by FIELD[, FIELD]    pivot: mean accuracy of finished runs (over seeds), with n
       count by FIELD[, FIELD]       pivot: number of runs
       eval MODEL on TASK [options]  evaluate a model; every prediction is stored (Ctrl-C keeps them)
       train MODEL on TASK with full|lora|dora [options] [then eval on TASK [options]]
@@ -66,8 +66,10 @@ enum HelpText {
     Pivots
       accuracy by model, method [where …]
         rows = every field but the last, columns = values of the last field; each cell is the
-        mean accuracy over the runs (seeds) in it, with n = number of runs. In csv/json modes
-        the pivot is printed in long form (one row per cell: fields…, accuracy, n).
+        mean accuracy over the runs (seeds) in it, with n = number of runs. Only finished runs
+        count (an interrupted run's accuracy is over the questions answered so far) unless the
+        filter names `status` itself, e.g. `where status in (done, interrupted)`. In csv/json
+        modes the pivot is printed in long form (one row per cell: fields…, accuracy, n).
       count by method, status [where …]
         the number of runs in each cell.
 

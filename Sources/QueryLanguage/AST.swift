@@ -25,6 +25,17 @@ public indirect enum Expr: Equatable {
     case not(Expr)
 }
 
+extension Expr {
+    /// Whether any comparison in this expression is on `field` (a canonical name).
+    public func mentions(field name: String) -> Bool {
+        switch self {
+        case .compare(let field, _, _), .isIn(let field, _, _): return field == name
+        case .and(let a, let b), .or(let a, let b): return a.mentions(field: name) || b.mentions(field: name)
+        case .not(let e): return e.mentions(field: name)
+        }
+    }
+}
+
 public struct OrderKey: Equatable {
     public let field: String
     public let descending: Bool

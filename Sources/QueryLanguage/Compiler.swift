@@ -83,8 +83,14 @@ public enum QueryCompiler {
         let value = p.metric == .accuracy ? "AVG(\"accuracy\")" : "COUNT(*)"
         var sql = "SELECT " + quoted.joined(separator: ", ") + ", \(value) AS \"value\", COUNT(*) AS \"n\" FROM q_runs"
         var conditions: [String] = []
-        // Runs without an accuracy (still running, failed) would otherwise count in `n` but not in the mean.
-        if p.metric == .accuracy { conditions.append("\"accuracy\" IS NOT NULL") }
+        if p.metric == .accuracy {
+            // Runs without an accuracy (still running, failed) would otherwise count in `n` but not in the mean.
+            conditions.append("\"accuracy\" IS NOT NULL")
+            // An interrupted or running evaluation's accuracy is over the questions answered so far;
+            // averaged with finished runs it would be a silently different measurement. Unless the
+            // filter chooses statuses itself, the mean is over finished runs.
+            if !(p.filter?.mentions(field: "status") ?? false) { conditions.append("\"status\" = 'done'") }
+        }
         if let filter = p.filter {
             let text = try expression(filter, in: .runs, parent: .or, arguments: &arguments)
             conditions.append(conditions.isEmpty ? text : "(" + text + ")")

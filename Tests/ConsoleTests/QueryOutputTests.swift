@@ -39,6 +39,24 @@ final class QueryOutputTests: XCTestCase {
         XCTAssertEqual(Array(rows.dropFirst().map(\.[1]).prefix(5)), ["zero_shot", "few_shot", "full", "lora", "dora"])
     }
 
+    func testAccuracyPivotLeavesOutUnfinishedRunsUnlessAskedFor() throws {
+        let f = try SessionFixture()
+        // An interrupted copy of a tiny-135m LoRA run that got its first 3 questions right.
+        let store = try ResultsStore(path: f.databasePath)
+        var partial = try XCTUnwrap(try store.run(id: f.summary.runs.first { $0.modelKey == "tiny-135m" && $0.method == .lora }!.id))
+        partial.id = nil
+        partial.uuid = "partial-run"
+        partial.specHash = "partial-spec"
+        let id = try store.insertRun(partial)
+        try store.finishRun(id: id, status: .interrupted, summary: RunSummary(n: 3, correct: 3, accuracy: 1.0))
+
+        let finished = f.csv("accuracy by model, method where model = tiny-135m and method = lora")
+        XCTAssertEqual(finished.dropFirst().map { Double($0[2])! }, [f.summary.meanAccuracy(model: "tiny-135m", method: .lora)])
+        XCTAssertEqual(finished.dropFirst().map(\.[3]), ["\(SeedData.seeds.count)"])
+        let interrupted = f.csv("accuracy by model, method where model = tiny-135m and status = interrupted")
+        XCTAssertEqual(interrupted.dropFirst().map { Array($0) }, [["tiny-135m", "lora", "1.0", "1"]])
+    }
+
     func testAccuracyPivotTableHasMethodColumnsAndMeanCells() throws {
         let f = try SessionFixture()
         f.session.options.mode = .markdown

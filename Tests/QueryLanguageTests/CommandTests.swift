@@ -49,14 +49,25 @@ final class CommandTests: XCTestCase {
                           filter: .compare(field: "task", op: .eq, value: .text("gsm8k")))
         XCTAssertEqual(commands, [.pivot(pivot)])
         let c = try QueryCompiler.compile(pivot)
-        XCTAssertEqual(c.sql, #"SELECT "model", "method", AVG("accuracy") AS "value", COUNT(*) AS "n" FROM q_runs WHERE "accuracy" IS NOT NULL AND ("task" = ?) GROUP BY "model", "method" ORDER BY MIN("params") ASC, "model" ASC, CASE "method" WHEN 'zero_shot' THEN 0 WHEN 'few_shot' THEN 1 WHEN 'full' THEN 2 WHEN 'lora' THEN 3 WHEN 'dora' THEN 4 ELSE 5 END"#)
+        XCTAssertEqual(c.sql, #"SELECT "model", "method", AVG("accuracy") AS "value", COUNT(*) AS "n" FROM q_runs WHERE "accuracy" IS NOT NULL AND "status" = 'done' AND ("task" = ?) GROUP BY "model", "method" ORDER BY MIN("params") ASC, "model" ASC, CASE "method" WHEN 'zero_shot' THEN 0 WHEN 'few_shot' THEN 1 WHEN 'full' THEN 2 WHEN 'lora' THEN 3 WHEN 'dora' THEN 4 ELSE 5 END"#)
         XCTAssertEqual(c.arguments, [.text("gsm8k")])
         XCTAssertEqual(c.columns, ["model", "method", "value", "n"])
     }
 
     func testAccuracyPivotWithoutFilterStillSkipsMissingAccuracy() throws {
         let c = try compileOne("accuracy by task")
-        XCTAssertEqual(c.sql, #"SELECT "task", AVG("accuracy") AS "value", COUNT(*) AS "n" FROM q_runs WHERE "accuracy" IS NOT NULL GROUP BY "task" ORDER BY "task" ASC"#)
+        XCTAssertEqual(c.sql, #"SELECT "task", AVG("accuracy") AS "value", COUNT(*) AS "n" FROM q_runs WHERE "accuracy" IS NOT NULL AND "status" = 'done' GROUP BY "task" ORDER BY "task" ASC"#)
+    }
+
+    func testAccuracyPivotAveragesOtherStatusesOnlyWhenTheFilterNamesThem() throws {
+        // An interrupted run's accuracy is over the questions answered so far: left out by default,
+        // in when the filter chooses statuses, wherever `status` appears in it.
+        XCTAssertEqual(try compileOne("accuracy by model where status = interrupted").sql,
+                       #"SELECT "model", AVG("accuracy") AS "value", COUNT(*) AS "n" FROM q_runs WHERE "accuracy" IS NOT NULL AND ("status" = ?) GROUP BY "model" ORDER BY MIN("params") ASC, "model" ASC"#)
+        XCTAssertEqual(try compileOne("accuracy by model where task = gsm8k and not status in (failed)").sql,
+                       #"SELECT "model", AVG("accuracy") AS "value", COUNT(*) AS "n" FROM q_runs WHERE "accuracy" IS NOT NULL AND ("task" = ? AND NOT ("status" IN (?))) GROUP BY "model" ORDER BY MIN("params") ASC, "model" ASC"#)
+        // `count by` counts every run it is asked about.
+        XCTAssertFalse(try compileOne("count by model").sql.contains("status"))
     }
 
     func testCountPivot() throws {
