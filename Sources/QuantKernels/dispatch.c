@@ -30,3 +30,30 @@ int ftq_avx2_active(void) {
 int ftq_using_avx2(void) { return ftq_avx2_active(); }
 
 void ftq_force_portable(int on) { forced_portable = on ? 1 : 0; }
+
+// AVX-512 for the panel path: decided once like AVX2, on top of it.
+static volatile int cpu512_choice = -1;
+static volatile int forced_no_avx512 = 0;
+
+static int decide512(void) {
+#if defined(__x86_64__)
+    const char *env = getenv("FTLAB_NO_AVX512");
+    if (env && env[0] == '1') return 0;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
+int ftq_avx512_active(void) {
+    if (forced_no_avx512 || !ftq_avx2_active()) return 0;
+    int c = cpu512_choice;
+    if (c < 0) cpu512_choice = c = decide512();
+    return c;
+}
+
+int ftq_using_avx512(void) { return ftq_avx512_active(); }
+
+void ftq_force_no_avx512(int on) { forced_no_avx512 = on ? 1 : 0; }

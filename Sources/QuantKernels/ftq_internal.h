@@ -91,6 +91,8 @@ static inline float ftq_dot_portable(const float *a, const float *b, int64_t n) 
 
 // 1 when the AVX2/FMA/F16C kernels are to be used (dispatch.c).
 int ftq_avx2_active(void);
+// 1 when, in addition, the panel path may use AVX-512 (F, DQ, VL) FMAs (dispatch.c).
+int ftq_avx512_active(void);
 
 // Portable implementations (plain C, fmaf() where the contract fuses).
 void ftq_dequantize_row_portable(int type, const void *row, int64_t k, float *out);
@@ -107,5 +109,12 @@ void ftq_matmul_avx2(int type, const void *w, size_t row_bytes, int64_t k,
 
 // Scratch floats the AVX2 matmul needs (the public ftq_matmul_scratch_floats covers both paths).
 size_t ftq_matmul_avx2_scratch_floats(int64_t k);
+
+// The panel path (many x rows) with AVX-512 FMAs, two contract accumulators per zmm register:
+// same bits again (matmul_avx512.c). Called by ftq_matmul_avx2 when ftq_avx512_active().
+void ftq_matmul_avx512_paneled(int type, const void *w, size_t row_bytes, int64_t k,
+                               const float *x, int64_t ldx, int64_t rows, int64_t j0, int64_t j1,
+                               float *y, int64_t ldy, int accumulate, float *scratch);
+size_t ftq_matmul_avx512_scratch_floats(int64_t k);
 
 #endif

@@ -54,8 +54,8 @@
 #include "decode_avx2.h"
 
 size_t ftq_matmul_avx2_scratch_floats(int64_t k) {
-    (void)k;
-    return (size_t)NC * KC_MAX + (size_t)RB * NC * 8;
+    const size_t own = (size_t)NC * KC_MAX + (size_t)RB * NC * 8, avx512 = ftq_matmul_avx512_scratch_floats(k);
+    return own > avx512 ? own : avx512;
 }
 
 // The contract's reduction: h[l] = acc[l] + acc[l + 4], then (h0 + h2) + (h1 + h3).
@@ -298,6 +298,8 @@ FTQ_INLINE void matmul_typed(int type, const void *w, size_t row_bytes, int64_t 
                                                                                       : FUSED_MAX_ROWS;
     if (rows <= fused_max)
         fused(type, (const uint8_t *)w, row_bytes, k, x, ldx, rows, j0, j1, y, ldy, accumulate);
+    else if (ftq_avx512_active())
+        ftq_matmul_avx512_paneled(type, w, row_bytes, k, x, ldx, rows, j0, j1, y, ldy, accumulate, scratch);
     else
         paneled(type, (const uint8_t *)w, row_bytes, k, x, ldx, rows, j0, j1, y, ldy, accumulate, scratch);
 }

@@ -12,6 +12,7 @@ final class QuantKernelTests: XCTestCase {
 
     override func tearDown() {
         ftq_force_portable(0)
+        ftq_force_no_avx512(0)
         super.tearDown()
     }
 
@@ -184,6 +185,57 @@ final class QuantKernelTests: XCTestCase {
                             XCTAssertEqual(Self.bits(avx2), Self.bits(portable),
                                            "\(type) k=\(k) rows=\(rows) j=\(j0)..<\(j1) accumulate=\(accumulate)")
                             XCTAssertNotEqual(Self.bits(avx2), Self.bits(start), "the call wrote nothing")
+                            cases += 1
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(cases, 1000)
+    }
+
+    /// The AVX-512 panel path (two contract accumulators per zmm register, features in pairs) gives
+    /// the AVX2 and portable bits: odd panel widths (a pair's missing half), every row remainder,
+    /// several k slices (accumulators parked between them), more rows than one row block.
+    func testMatmulAVX512MatchesAVX2AndPortable() throws {
+        ftq_force_portable(0)
+        ftq_force_no_avx512(0)
+        guard ftq_using_avx512() != 0 else {
+            throw XCTSkip("AVX-512 kernels not in use (no AVX-512 F/DQ/VL on this CPU, or FTLAB_NO_AVX512=1)")
+        }
+        var rng = SplitMix64(seed: 13)
+        let n = 61  // a full 48-feature panel and a 13-wide one (odd: a pair with one feature)
+        var cases = 0
+        for type in Self.allTypes {
+            var kList = Self.ks(type, [256, 1536])
+            if type == .q4_K || type == .f32 { kList.append(type == .f32 ? 1001 : 4864) }  // 2 slices (the 2nd with a tail), 10
+            if type.blockSize == 1 { kList.append(100) }  // a k that is not a multiple of 8 or 32
+            for k in kList {
+                let w = Self.randomRows(type, k: k, rows: n, &rng)
+                for rows in [9, 13, 14, 15, 16, 33] + (k == kList[0] ? [131] : []) {
+                    let ldx = k + 5, ldy = n + 3
+                    let x = Self.randomFloats(rows * ldx, &rng)
+                    let start = Self.randomFloats(rows * ldy, &rng)
+                    for (j0, j1) in [(0, n), (3, 30), (0, 8), (n - 1, n), (7, 16)] {
+                        for accumulate in [false, true] {
+                            var portable = start, avx2 = start, avx512 = start
+                            ftq_force_portable(1)
+                            Self.matmul(type, w, k: k, x, ldx: ldx, rows: rows, j0, j1, &portable, ldy: ldy, accumulate: accumulate)
+                            ftq_force_portable(0)
+                            ftq_force_no_avx512(1)
+                            Self.matmul(type, w, k: k, x, ldx: ldx, rows: rows, j0, j1, &avx2, ldy: ldy, accumulate: accumulate)
+                            ftq_force_no_avx512(0)
+                            Self.matmul(type, w, k: k, x, ldx: ldx, rows: rows, j0, j1, &avx512, ldy: ldy, accumulate: accumulate)
+                            let what = "\(type) k=\(k) rows=\(rows) j=\(j0)..<\(j1) accumulate=\(accumulate)"
+                            XCTAssertEqual(Self.bits(avx512), Self.bits(portable), what)
+                            XCTAssertEqual(Self.bits(avx2), Self.bits(portable), what)
+                            XCTAssertNotEqual(Self.bits(avx512), Self.bits(start), "the call wrote nothing")
+                            // Outside the feature range nothing changed.
+                            for i in 0..<rows {
+                                for j in [0, n + 2] where j < j0 || j >= j1 {
+                                    XCTAssertEqual(avx512[i * ldy + j].bitPattern, start[i * ldy + j].bitPattern, what)
+                                }
+                            }
                             cases += 1
                         }
                     }
@@ -366,7 +418,7 @@ final class QuantKernelTests: XCTestCase {
         #else
         ftq_force_portable(0)
         openblas_set_num_threads(1)
-        print("QuantKernels: avx2 = \(ftq_using_avx2())")
+        print("QuantKernels: avx2 = \(ftq_using_avx2()), avx512 = \(ftq_using_avx512())")
         var rng = SplitMix64(seed: 8)
 
         func seconds(_ minimum: Double = 0.4, _ body: () -> Void) -> Double {
@@ -435,11 +487,19 @@ final class QuantKernelTests: XCTestCase {
                     let w = Self.randomRows(type, k: k, rows: n, &rng)
                     let rowBytes = ftq_row_bytes(Int32(type.rawValue), Int64(k))
                     var scratch = [Float](repeating: 0, count: ftq_matmul_scratch_floats(Int64(k)))
-                    let t = seconds {
-                        ftq_matmul(Int32(type.rawValue), w, rowBytes, Int64(k), x, Int64(k), Int64(rows), 0, Int64(n),
-                                   &y, Int64(n), 0, &scratch)
+                    func time() -> Double {
+                        seconds {
+                            ftq_matmul(Int32(type.rawValue), w, rowBytes, Int64(k), x, Int64(k), Int64(rows), 0, Int64(n),
+                                       &y, Int64(n), 0, &scratch)
+                        }
                     }
+                    let t = time()
                     line += String(format: " | %@ %.1f", "\(type)", flops / t * 1e-9)
+                    if ftq_using_avx512() != 0 {
+                        ftq_force_no_avx512(1)
+                        line += String(format: " (avx2 %.1f)", flops / time() * 1e-9)
+                        ftq_force_no_avx512(0)
+                    }
                 }
                 print(line + " GFLOP/s")
             }

@@ -71,6 +71,13 @@ int ftq_using_avx2(void);
 /// that check the two give the same bits.
 void ftq_force_portable(int on);
 
+/// 1 when the products with many x rows use AVX-512 FMAs (CPUs with AVX-512 F/DQ/VL, unless
+/// FTLAB_NO_AVX512=1 or forced off). Same bits as the AVX2 and portable kernels.
+int ftq_using_avx512(void);
+
+/// Keeps the AVX2 kernels from using AVX-512 (on = 1) or restores the automatic choice (on = 0).
+void ftq_force_no_avx512(int on);
+
 #ifdef __cplusplus
 }
 #endif
