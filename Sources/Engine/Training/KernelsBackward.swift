@@ -96,31 +96,56 @@ struct DropoutMask {
         scale = p < 1 ? 1 / (1 - p) : 0
     }
 
+    /// Whether element i of row t of projection `key` is kept: lane i % 4 (16 bits) of the hash
+    /// of (seed, key, t, i / 4) is at least the threshold. The definition the vector loops follow.
+    @inline(__always)
+    func keeps(key: Int, token t: Int, _ i: Int) -> Bool {
+        let h = SplitMix64.finalize(rowBase(key: key, token: t) ^ UInt64(i >> 2))
+        return (h >> UInt64(16 * (i & 3))) & 0xFFFF >= threshold
+    }
+
     /// y[i] = x[i]·mask(key, t, i) for i < n.
     @inline(__always)
     func apply(key: Int, token t: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
-        forEachElement(key: key, token: t, n) { i, keep in y[i] = keep ? x[i] * scale : 0 }
+        let base = rowBase(key: key, token: t)
+        var i = 0
+        while i + 16 <= n {
+            let keep = keep16(base, i)
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) * scale
+            UnsafeMutableRawPointer(y + i).storeBytes(of: SIMD16<Float>(repeating: 0).replacing(with: v, where: keep),
+                                                      as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < n { y[i] = keeps(key: key, token: t, i) ? x[i] * scale : 0; i += 1 }
     }
 
-    /// y[i] += x[i]·mask(key, t, i).
+    /// y[i] += x[i]·mask(key, t, i) (dropped elements of y are left exactly as they were).
     @inline(__always)
     func accumulate(key: Int, token t: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
-        forEachElement(key: key, token: t, n) { i, keep in if keep { y[i] += x[i] * scale } }
+        let base = rowBase(key: key, token: t)
+        var i = 0
+        while i + 16 <= n {
+            let keep = keep16(base, i)
+            let old = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) * scale
+            UnsafeMutableRawPointer(y + i).storeBytes(of: old.replacing(with: old + v, where: keep), as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < n { if keeps(key: key, token: t, i) { y[i] += x[i] * scale }; i += 1 }
     }
 
-    /// Calls `body(i, keep)` for i < n. One hash gives four 16-bit lanes (four elements).
     @inline(__always)
-    private func forEachElement(key: Int, token t: Int, _ n: Int, _ body: (Int, Bool) -> Void) {
-        let base = seed ^ (UInt64(key) << 52) ^ (UInt64(t) << 24)
-        var i = 0
-        while i < n {
-            let h = SplitMix64.finalize(base ^ UInt64(i >> 2))
-            let end = Swift.min(i + 4, n)
-            var lane = 0
-            while i < end {
-                body(i, (h >> UInt64(16 * lane)) & 0xFFFF >= threshold)
-                i += 1; lane += 1
-            }
-        }
+    private func rowBase(key: Int, token t: Int) -> UInt64 { seed ^ (UInt64(key) << 52) ^ (UInt64(t) << 24) }
+
+    /// The keep flags of elements i ..< i + 16 (i a multiple of 4): four hashes, each giving four
+    /// 16-bit lanes in element order (little-endian lanes of the UInt64), computed side by side.
+    @inline(__always)
+    private func keep16(_ base: UInt64, _ i: Int) -> SIMDMask<SIMD16<Int32>> {
+        var z = SIMD4<UInt64>(repeating: base ^ UInt64(i >> 2)) ^ SIMD4<UInt64>(0, 1, 2, 3)
+        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z &>> 31
+        let lanes = SIMD16<Int32>(truncatingIfNeeded: unsafeBitCast(z, to: SIMD16<UInt16>.self))
+        return lanes .>= SIMD16<Int32>(repeating: Int32(threshold))
     }
 }
