@@ -79,7 +79,9 @@ enum HelpText {
     Reports
       report negative-transfer [where EXPR] [to DIR] [format md|latex|all]
         Δ of every method against the same model's zero-shot run on the same examples (paired per
-        seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds.
+        seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds,
+        and the generation budget (answers cut off at the token cap; Δ split by whether the
+        zero-shot answer finished).
       report thresholds [where EXPR] [to DIR] [format md|latex|all]
         Δ against log10(parameters) per method and where it crosses zero (interpolated).
         Both write to DIR (default Reports/out/<time>-<report>/): format md: report.md,

@@ -1,3 +1,5 @@
+import Experiments
+import Foundation
 import Reports
 import Store
 
@@ -169,14 +171,25 @@ struct ReportLoader {
         let settings = training ?? run
         let outcomes = try store.predictions(runID: id).map {
             PredictionOutcome(exampleIndex: $0.exampleIndex, correct: $0.correct, prompt: $0.prompt,
-                              output: $0.output, extracted: $0.extracted, gold: $0.gold)
+                              output: $0.output, extracted: $0.extracted, gold: $0.gold, outputTokens: $0.outputTokens)
         }
         return ReportRun(
             id: id, model: model.key, family: model.family, params: model.params, modelHash: model.sha256,
             task: dataset.task, split: dataset.split, datasetHash: dataset.sha256,
             method: settings.method.rawValue, seed: settings.seed, trainingRunID: training?.id,
             config: Self.config(settings, eval: run), engineVersion: run.engineVersion,
-            startedAt: run.startedAt, finishedAt: run.finishedAt, outcomes: outcomes)
+            startedAt: run.startedAt, finishedAt: run.finishedAt, maxNewTokens: Self.generationCap(run.specJSON),
+            outcomes: outcomes)
+    }
+
+    /// The cap on new tokens of a generative evaluation, from its spec; nil for a run scored by
+    /// likelihood (its primary rule is a choice rule: its token counts are the chosen answer's,
+    /// never cut off) and for a spec without one (imported runs).
+    static func generationCap(_ specJSON: String) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(specJSON.utf8)) as? [String: Any],
+              let cap = object["maxNewTokens"] as? Int else { return nil }
+        if let rule = object["primaryRule"] as? String, ChoiceRule(rawValue: rule) != nil { return nil }
+        return cap
     }
 
     /// Hyper-parameters in one line: the prompt settings of the evaluation, then the training

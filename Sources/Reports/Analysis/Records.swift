@@ -10,11 +10,13 @@ public struct PredictionOutcome: Equatable, Sendable {
     public var output: String
     public var extracted: String?
     public var gold: String
+    /// Generated tokens (nil for old or imported rows).
+    public var outputTokens: Int?
 
     public init(exampleIndex: Int, correct: Bool, prompt: String? = nil, output: String,
-                extracted: String? = nil, gold: String) {
+                extracted: String? = nil, gold: String, outputTokens: Int? = nil) {
         self.exampleIndex = exampleIndex; self.correct = correct; self.prompt = prompt
-        self.output = output; self.extracted = extracted; self.gold = gold
+        self.output = output; self.extracted = extracted; self.gold = gold; self.outputTokens = outputTokens
     }
 }
 
@@ -41,19 +43,22 @@ public struct ReportRun: Equatable, Sendable {
     public var engineVersion: String
     public var startedAt: String
     public var finishedAt: String?
+    /// The cap on generated tokens of a generative evaluation; nil for runs scored by likelihood
+    /// (multiple choice), imported runs, or runs whose spec does not say.
+    public var maxNewTokens: Int?
     /// In example order; only these count (the run's stored summary is not trusted twice).
     public var outcomes: [PredictionOutcome]
 
     public init(id: Int64, model: String, family: String, params: Int64, modelHash: String,
                 task: String, split: String, datasetHash: String, method: String, seed: Int64,
                 trainingRunID: Int64? = nil, config: String = "", engineVersion: String,
-                startedAt: String, finishedAt: String? = nil, outcomes: [PredictionOutcome]) {
+                startedAt: String, finishedAt: String? = nil, maxNewTokens: Int? = nil, outcomes: [PredictionOutcome]) {
         self.id = id; self.model = model; self.family = family; self.params = params
         self.modelHash = modelHash; self.task = task; self.split = split
         self.datasetHash = datasetHash; self.method = method; self.seed = seed
         self.trainingRunID = trainingRunID; self.config = config
         self.engineVersion = engineVersion; self.startedAt = startedAt
-        self.finishedAt = finishedAt; self.outcomes = outcomes.sorted { $0.exampleIndex < $1.exampleIndex }
+        self.finishedAt = finishedAt; self.maxNewTokens = maxNewTokens; self.outcomes = outcomes.sorted { $0.exampleIndex < $1.exampleIndex }
     }
 
     public var n: Int { outcomes.count }

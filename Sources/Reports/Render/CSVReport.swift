@@ -1,11 +1,14 @@
 /// The tidy tables behind a report, for R / pandas / a spreadsheet.
 public enum CSVReport {
     /// One row per scored run, i.e. per model × task × method × seed, with its pairing to the
-    /// zero-shot partner (empty for zero-shot runs themselves).
+    /// zero-shot partner (empty for zero-shot runs themselves) and, for generative runs, its cap
+    /// on new tokens, mean answer length and the number of answers that reached the cap.
     public static func runs(_ study: Study) -> String {
         let header = ["model", "family", "params", "task", "split", "method", "seed", "run_id", "training_run_id",
                       "n", "correct", "accuracy", "wilson_lower", "wilson_upper", "baseline_run_id", "paired_n",
-                      "delta", "delta_lower", "delta_upper", "lost", "gained", "mcnemar_p"]
+                      "delta", "delta_lower", "delta_upper", "lost", "gained", "mcnemar_p",
+                      "token_cap", "mean_output_tokens", "at_token_cap"]
+        let budgetOf = Dictionary(uniqueKeysWithValues: study.budgets.map { ($0.runID, $0) })
         var comparisonOf: [Int64: PairedComparison] = [:]
         for t in study.transfers { for c in t.comparisons { comparisonOf[c.afterRunID] = c } }
         var rows: [[String]] = []
@@ -20,6 +23,8 @@ public enum CSVReport {
                     CSVWriter.number(c?.delta), CSVWriter.number(c?.interval.lower), CSVWriter.number(c?.interval.upper),
                     c.map { String($0.beforeOnly) } ?? "", c.map { String($0.afterOnly) } ?? "",
                     CSVWriter.number(c?.pValue),
+                    budgetOf[r.id].map { String($0.limit) } ?? "", CSVWriter.number(budgetOf[r.id]?.meanTokens),
+                    budgetOf[r.id].map { String($0.capped) } ?? "",
                 ])
             }
         }

@@ -7,6 +7,7 @@ public enum MarkdownReport {
         for dataset in study.datasets {
             out += accuracyTable(study, dataset)
             out += deltaTable(study, dataset)
+            out += MarkdownBudget.render(study, dataset)
         }
         switch kind {
         case .negativeTransfer:
