@@ -31,6 +31,7 @@ final class FormatTests: XCTestCase {
         // Paired with run 1 on 2 examples, Δ = −0.5; …; lost 1, gained 0, p = 1.
         XCTAssertTrue(lines[2].contains(",full,1,2,,2,0,0,0,"), String(lines[2]))
         XCTAssertTrue(lines[2].contains(",1,2,-0.5,"), String(lines[2]))
-        XCTAssertTrue(lines[2].hasSuffix(",1,0,1"), String(lines[2]))
+        // …, then the generation budget, empty for a run without a cap.
+        XCTAssertTrue(lines[2].hasSuffix(",1,0,1,,,"), String(lines[2]))
     }
 }
