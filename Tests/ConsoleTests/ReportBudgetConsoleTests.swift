@@ -1,4 +1,5 @@
 @testable import Console
+import Experiments
 import Foundation
 import Reports
 import Store
@@ -8,12 +9,19 @@ import XCTest
 /// The report's generation-budget section from a database: the cap comes from the run's spec,
 /// the token counts from its predictions, and runs scored by likelihood have no cap.
 final class ReportBudgetConsoleTests: XCTestCase {
+    /// An evaluation's spec as ftlab stores it, with `primaryRule` as a multiple-choice run writes it.
+    static func spec(task: String = "gsm8k", maxNewTokens: Int = 256, rule: String = "flexible") -> String {
+        var spec = ExperimentSpec(model: "tiny-135m", modelPath: "/m/tiny.gguf", task: task, maxNewTokens: maxNewTokens)
+        spec.primaryRule = rule
+        return spec.json()
+    }
+
     func testGenerationCapIsReadFromTheSpecOfGenerativeRunsOnly() {
-        XCTAssertEqual(ReportLoader.generationCap(#"{"maxNewTokens":256,"primaryRule":"flexible","task":"gsm8k"}"#), 256)
-        XCTAssertEqual(ReportLoader.generationCap(#"{"maxNewTokens":64}"#), 64)
-        XCTAssertNil(ReportLoader.generationCap(#"{"maxNewTokens":256,"primaryRule":"acc","task":"piqa"}"#),
+        XCTAssertEqual(ReportLoader.generationCap(Self.spec()), 256)
+        XCTAssertEqual(ReportLoader.generationCap(Self.spec(maxNewTokens: 64, rule: "strict")), 64)
+        XCTAssertNil(ReportLoader.generationCap(Self.spec(task: "piqa", rule: "acc")),
                      "multiple choice: the token count is the chosen answer's, never cut off")
-        XCTAssertNil(ReportLoader.generationCap(#"{"maxNewTokens":256,"primaryRule":"acc_norm"}"#))
+        XCTAssertNil(ReportLoader.generationCap(Self.spec(task: "piqa", rule: "acc_norm")))
         XCTAssertNil(ReportLoader.generationCap("{}"), "imported runs say nothing about a cap")
         XCTAssertNil(ReportLoader.generationCap("not json"))
     }
@@ -22,7 +30,7 @@ final class ReportBudgetConsoleTests: XCTestCase {
         let fixture = try SessionFixture()
         let store = try ResultsStore(path: fixture.databasePath)
         let tiny = try XCTUnwrap(fixture.summary.modelIDs["tiny-135m"])
-        let spec = #"{"maxNewTokens":8,"primaryRule":"flexible","task":"gsm8k"}"#
+        let spec = Self.spec(maxNewTokens: 8)
         // Zero-shot: examples 0…3 reach the cap of 8 (right on none), 4…9 finish (right on 4, 5).
         // 5-shot: everything finishes; right on 0, 1 (formerly cut off) and 4.
         func run(_ hash: String, _ method: RunMethod, shots: Int, tokens: [Int], right: Set<Int>) throws -> Int64 {

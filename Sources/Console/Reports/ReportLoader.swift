@@ -1,5 +1,4 @@
 import Experiments
-import Foundation
 import Reports
 import Store
 
@@ -184,12 +183,10 @@ struct ReportLoader {
 
     /// The cap on new tokens of a generative evaluation, from its spec; nil for a run scored by
     /// likelihood (its primary rule is a choice rule: its token counts are the chosen answer's,
-    /// never cut off) and for a spec without one (imported runs).
+    /// never cut off) and for a run whose spec is not an evaluation's (imported runs).
     static func generationCap(_ specJSON: String) -> Int? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(specJSON.utf8)) as? [String: Any],
-              let cap = object["maxNewTokens"] as? Int else { return nil }
-        if let rule = object["primaryRule"] as? String, ChoiceRule(rawValue: rule) != nil { return nil }
-        return cap
+        guard let spec = try? ExperimentSpec.fromJSON(specJSON), ChoiceRule(rawValue: spec.primaryRule) == nil else { return nil }
+        return spec.maxNewTokens
     }
 
     /// Hyper-parameters in one line: the prompt settings of the evaluation, then the training
