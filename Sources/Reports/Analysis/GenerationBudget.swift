@@ -29,11 +29,15 @@ public struct BudgetSummary: Equatable, Sendable {
         self.limit = limit
         n = counted.count
         meanTokens = Double(counted.reduce(0) { $0 + $1.tokens }) / Double(n)
-        let cut = counted.filter { $0.tokens >= limit }
+        let cut = counted.filter { Self.reachedCap($0.tokens, limit) }
         capped = cut.count
         correctCapped = cut.filter(\.correct).count
-        correctFinished = counted.filter { $0.tokens < limit && $0.correct }.count
+        correctFinished = counted.filter { !Self.reachedCap($0.tokens, limit) && $0.correct }.count
     }
+
+    /// An answer of `tokens` generated tokens under a cap of `limit` was cut off (a count above
+    /// the cap, from a run that counted a stop token, is cut off too).
+    static func reachedCap(_ tokens: Int, _ limit: Int) -> Bool { tokens >= limit }
 }
 
 /// A method's run against its zero-shot partner, on the paired examples split by whether the
@@ -65,19 +69,20 @@ public struct BudgetSplit: Equatable, Sendable {
     /// nil unless both runs have caps and token counts on their shared examples.
     public init?(before: ReportRun, after: ReportRun) {
         guard let beforeLimit = before.maxNewTokens, let afterLimit = after.maxNewTokens else { return nil }
-        let pairs = PairedComparison.pairedOutcomes(before, after).compactMap { x, y -> (Int, Bool, Int, Bool)? in
+        typealias Pair = (beforeCut: Bool, beforeCorrect: Bool, afterCut: Bool, afterCorrect: Bool)
+        let pairs = PairedComparison.pairedOutcomes(before, after).compactMap { x, y -> Pair? in
             guard let a = x.outputTokens, let b = y.outputTokens else { return nil }
-            return (a, x.correct, b, y.correct)
+            return (BudgetSummary.reachedCap(a, beforeLimit), x.correct, BudgetSummary.reachedCap(b, afterLimit), y.correct)
         }
         guard !pairs.isEmpty else { return nil }
-        func stratum(_ rows: [(Int, Bool, Int, Bool)]) -> Stratum {
-            Stratum(n: rows.count, beforeCorrect: rows.filter { $0.1 }.count, afterCorrect: rows.filter { $0.3 }.count,
-                    afterCapped: rows.filter { $0.2 >= afterLimit }.count)
+        func stratum(_ rows: [Pair]) -> Stratum {
+            Stratum(n: rows.count, beforeCorrect: rows.filter(\.beforeCorrect).count,
+                    afterCorrect: rows.filter(\.afterCorrect).count, afterCapped: rows.filter(\.afterCut).count)
         }
         beforeRunID = before.id
         afterRunID = after.id
-        finished = stratum(pairs.filter { $0.0 < beforeLimit })
-        capped = stratum(pairs.filter { $0.0 >= beforeLimit })
+        finished = stratum(pairs.filter { !$0.beforeCut })
+        capped = stratum(pairs.filter(\.beforeCut))
     }
 }
 

@@ -15,12 +15,13 @@ enum MarkdownBudget {
             + "that makes answers shorter gains on the questions its zero-shot run ran out of budget on "
             + "without reasoning any better there, so Δ is split below by the zero-shot answer: the "
             + "*finished* columns compare the method with complete zero-shot answers.\n\n"
+        let budgetOf = Dictionary(uniqueKeysWithValues: budgets.map { ($0.runID, $0) })
         let byID = Dictionary(uniqueKeysWithValues: study.runs.map { ($0.id, $0) })
         out += "| model | method | seed | run | tokens an answer | at the cap | accuracy, finished | accuracy, at the cap |\n"
         out += "|---|---|---:|---:|---:|---:|---:|---:|\n"
         for s in study.summaries where s.dataset == dataset {
             for run in s.runs {
-                guard let b = budgets.first(where: { $0.runID == run.id }) else { continue }
+                guard let b = budgetOf[run.id] else { continue }
                 let share = Format.fixed(100 * Double(b.capped) / Double(b.n), 1)
                 out += "| \(s.model) | \(s.method) | \(run.seed) | \(run.id) | \(Format.fixed(b.meanTokens, 1)) | "
                 out += "\(b.capped) of \(b.n) (\(share) %) | \(accuracy(b.accuracyFinished)) | \(accuracy(b.accuracyCapped)) |\n"
