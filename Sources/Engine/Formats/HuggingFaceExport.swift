@@ -24,8 +24,11 @@ public enum HuggingFaceExport {
         /// Converted from the GGUF's tokenizer metadata.
         case gguf(GGUFFile)
         /// Copied from a Hugging Face directory (tokenizer.json required; tokenizer_config.json,
-        /// special_tokens_map.json, generation_config.json and chat_template.jinja when present).
+        /// special_tokens_map.json, generation_config.json and chat_template.jinja when present),
+        /// read when the export is written.
         case huggingFace(URL)
+        /// The same files, read beforehand (for a source directory that may be gone by then).
+        case files(HuggingFaceTokenizerFiles)
     }
 
     /// Exports a GGUF model into `directory` (created if needed; files in it are overwritten).
@@ -120,28 +123,12 @@ public enum HuggingFaceExport {
             if let bos = meta["tokenizer.ggml.bos_token_id"]?.int { json["bos_token_id"] = bos }
             if let eos = meta["tokenizer.ggml.eos_token_id"]?.int { json["eos_token_id"] = eos }
         case .huggingFace(let source):
-            let fm = FileManager.default
-            for name in ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "chat_template.jinja"] {
-                let from = source.appendingPathComponent(name)
-                guard fm.fileExists(atPath: from.path) else {
-                    if name == "tokenizer.json" { throw HuggingFaceError(file: from.path, key: "file", problem: "missing (the export needs the tokenizer)") }
-                    continue
-                }
-                let to = directory.appendingPathComponent(name)
-                do {
-                    try? fm.removeItem(at: to)
-                    try fm.copyItem(at: from, to: to)
-                } catch {
-                    throw HuggingFaceError(file: to.path, key: "file", problem: "cannot copy from \(from.path) (\(error.localizedDescription))")
-                }
-                files.append(name)
-            }
-            // Token ids the source's config.json declares (bos/eos/pad), as they were.
-            if let data = fm.contents(atPath: source.appendingPathComponent("config.json").path),
-               let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
-                let top = (root["text_config"] as? [String: Any]).map { root.merging($0) { a, _ in a } } ?? root
-                for key in ["bos_token_id", "eos_token_id", "pad_token_id"] where top[key] != nil { json[key] = top[key] }
-            }
+            let copied = try HuggingFaceTokenizerFiles.read(from: source)
+            files += try copied.write(to: directory)
+            copied.applyTokenIds(to: &json)
+        case .files(let copied):
+            files += try copied.write(to: directory)
+            copied.applyTokenIds(to: &json)
         }
         try writeJSON(json, to: directory.appendingPathComponent("config.json"))
         return Summary(config: config, files: files.sorted(), tensorCount: tensors.count)

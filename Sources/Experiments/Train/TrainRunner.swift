@@ -10,9 +10,11 @@ public final class TrainRunner {
     public let spec: TrainSpec
     /// The model being tuned (weights change in place for full fine-tuning).
     public private(set) var model: EvalModel
-    /// The file it came from (needed to write a full fine-tune with its tokenizer); nil for a
-    /// model built in memory.
-    private var loaded: LoadedModel?
+    /// Where a full fine-tune's checkpoints get their tokenizer files: the base model's GGUF, or
+    /// the files of the directory it was loaded from read into memory (never that directory
+    /// itself — a resumed run's is a checkpoint, deleted by the next one). Nil for a model built
+    /// in memory until a checkpoint is restored.
+    private var tokenizerSource: HuggingFaceExport.TokenizerSource?
     public let dataset: Dataset
     public let data: TrainingData
     public private(set) var adapters: AdapterSet?
@@ -47,7 +49,7 @@ public final class TrainRunner {
             self.model = model
         } else {
             let loaded = try LoadedModel(path: spec.modelPath, precision: spec.basePrecision)
-            self.loaded = loaded
+            if spec.method == .full { tokenizerSource = try Self.tokenizerSource(of: loaded) }
             self.model = Self.evalModel(loaded, spec: spec)
         }
         var dataset = try TaskCatalog.load(task: task.name, split: split, dataDirectory: dataDirectory)
@@ -90,7 +92,7 @@ public final class TrainRunner {
         let state = try JSONDecoder().decode(TrainerState.self, from: bytes)
         if spec.method == .full {
             let loaded = try LoadedModel(path: directory)
-            self.loaded = loaded
+            if tokenizerSource == nil { tokenizerSource = try Self.tokenizerSource(of: loaded) }
             model = Self.evalModel(loaded, spec: spec)
         } else {
             adapters = try AdapterCheckpoint.read(directory: url, model: model.transformer.config)
@@ -183,6 +185,12 @@ public final class TrainRunner {
 
     private var info: EvalModelInfo { model.info }
 
+    private static func tokenizerSource(of loaded: LoadedModel) throws -> HuggingFaceExport.TokenizerSource? {
+        if let file = loaded.file { return .gguf(file) }
+        if let checkpoint = loaded.checkpoint { return .files(try HuggingFaceTokenizerFiles.read(from: checkpoint.directory)) }
+        return nil
+    }
+
     /// Recorded under the base model's key and file, whatever directory the weights came from.
     private static func evalModel(_ loaded: LoadedModel, spec: TrainSpec) -> EvalModel {
         let c = loaded.config
@@ -207,10 +215,10 @@ public final class TrainRunner {
             try AdapterCheckpoint.write(adapters, to: directory, baseModel: spec.modelKey, extra: extra)
             try sink.handle(.checkpoint(TrainCheckpointInfo(step: step, directory: directory.path, kind: .adapter)))
         } else {
-            guard let loaded else {
+            guard let tokenizerSource else {
                 throw DatasetError.invalidArgument("a full fine-tune is saved with its tokenizer files, so the model must come from a file")
             }
-            _ = try HuggingFaceExport.write(model: loaded, to: directory, extra: extra)
+            _ = try HuggingFaceExport.write(transformer: model.transformer, tokenizerFrom: tokenizerSource, to: directory, extra: extra)
             try sink.handle(.checkpoint(TrainCheckpointInfo(step: step, directory: directory.path, kind: .full)))
             let others = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
             for name in others where name.hasPrefix("step-") && name != directory.lastPathComponent {
