@@ -80,13 +80,15 @@ enum HelpText {
       report negative-transfer [where EXPR] [to DIR] [format md|latex|all]
         Δ of every method against the same model's zero-shot run on the same examples (paired per
         seed), bootstrap 95 % interval, exact McNemar p, verdicts, flipped examples, thresholds,
-        and the generation budget (answers cut off at the token cap; Δ split by whether the
-        zero-shot answer finished).
+        the generation budget (answers cut off at the token cap; Δ split by whether the
+        zero-shot answer finished) and, on GSM8K, reasoning depth (accuracy and Δ by the steps
+        of the reference solution, read from the data file the runs scored; DoRA against LoRA
+        by depth).
       report thresholds [where EXPR] [to DIR] [format md|latex|all]
         Δ against log10(parameters) per method and where it crosses zero (interpolated).
         Both write to DIR (default Reports/out/<time>-<report>/): format md: report.md,
-        runs.csv, summary.csv, accuracy.svg, delta.svg; format latex: runs.csv, summary.csv,
-        report.tex (compiles with pdflatex), table-accuracy.tex, table-delta.tex,
+        runs.csv, summary.csv, depth.csv, accuracy.svg, delta.svg; format latex: runs.csv,
+        summary.csv, depth.csv, report.tex (compiles with pdflatex), table-accuracy.tex, table-delta.tex,
         table-thresholds.tex (booktabs, to \\input in a paper), accuracy.pdf, delta.pdf;
         format all (the default): both. EXPR is a runs filter, as in `runs where …`;
         a selected model without its own zero-shot run gets, as baseline, the zero-shot

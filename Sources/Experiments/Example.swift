@@ -41,6 +41,14 @@ public struct Example: Equatable, Sendable {
         return i < choices.count ? i : nil
     }
 
+    /// Reasoning steps of the worked solution: its non-empty lines before the `####` answer
+    /// line (GSM8K writes one step a line). nil without a solution.
+    public var reasoningSteps: Int? {
+        guard let solution else { return nil }
+        let body = solution.components(separatedBy: "\n").prefix { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("####") }
+        return body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+    }
+
     /// The letter of choice `i` (0 → "A").
     public static func choiceLetter(_ i: Int) -> String {
         String(UnicodeScalar(UInt8(65 + i)))

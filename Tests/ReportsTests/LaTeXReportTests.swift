@@ -87,9 +87,9 @@ final class LaTeXReportTests: XCTestCase {
                        "Runs selected by \\texttt{where task = gsm8k}.", "\\end{document}\n"] {
             XCTAssertTrue(tex.contains(needed), needed)
         }
-        XCTAssertEqual(ReportFiles.names([.latex]), ["runs.csv", "summary.csv", "report.tex", "table-accuracy.tex", "table-delta.tex",
+        XCTAssertEqual(ReportFiles.names([.latex]), ["runs.csv", "summary.csv", "depth.csv", "report.tex", "table-accuracy.tex", "table-delta.tex",
                                                      "table-thresholds.tex", "accuracy.pdf", "delta.pdf"])
-        XCTAssertEqual(ReportFiles.names([.markdown]), ["report.md", "runs.csv", "summary.csv", "accuracy.svg", "delta.svg"])
+        XCTAssertEqual(ReportFiles.names([.markdown]), ["report.md", "runs.csv", "summary.csv", "depth.csv", "accuracy.svg", "delta.svg"])
     }
 }
 

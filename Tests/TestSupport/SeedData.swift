@@ -44,10 +44,13 @@ public enum SeedData {
     static func gold(_ index: Int) -> String { String(17 * index + 3) }
 
     @discardableResult
-    public static func populate(_ store: ResultsStore, seed: UInt64 = 42) throws -> SeedSummary {
+    /// `datasetSHA256` replaces the dataset's random hash (for a test that pairs the database with
+    /// a data file of its own).
+    public static func populate(_ store: ResultsStore, seed: UInt64 = 42, datasetSHA256: String? = nil) throws -> SeedSummary {
         var rng = SplitMix64(seed: seed)
+        let randomHash = rng.hex(64)
         let datasetID = try store.upsertDataset(DatasetRecord(
-            task: task, split: split, size: examplesPerRun, sha256: rng.hex(64)))
+            task: task, split: split, size: examplesPerRun, sha256: datasetSHA256 ?? randomHash))
         var modelIDs: [String: Int64] = [:]
         for model in models {
             modelIDs[model.key] = try store.upsertModel(ModelRecord(

@@ -10,6 +10,8 @@ import Store
 /// possibly biased subset of examples.
 struct ReportLoader {
     let store: ResultsStore
+    /// `.data(…)` adds each GSM8K example's reasoning depth (the report's depth section).
+    var depthSource: ReasoningDepthSource = .off
 
     /// Every scored run, or those whose id (or whose training run's id) is in `selected`, plus
     /// zero-shot baselines for the selected models on the selected task splits, so that
@@ -30,10 +32,13 @@ struct ReportLoader {
             chosen = scored.filter { r in selected.contains(r.id ?? -1) || r.parentRunID.map(selected.contains) == true }
             chosen += try baselines(for: chosen, among: scored, datasets: datasets)
         }
-        let (kept, notes) = Self.newestPerSpec(chosen)
+        let (kept, repeatNotes) = Self.newestPerSpec(chosen)
+        let depths = reasoningSteps(datasets: Set(kept.map(\.datasetID)), records: datasets)
+        let notes = repeatNotes + depths.notes
         let runs = try kept.compactMap { run -> ReportRun? in
             guard let model = models[run.modelID], let dataset = datasets[run.datasetID] else { return nil }
-            return try reportRun(run, model: model, dataset: dataset, training: run.parentRunID.flatMap { byID[$0] })
+            return try reportRun(run, model: model, dataset: dataset, training: run.parentRunID.flatMap { byID[$0] },
+                                 steps: depths.steps[run.datasetID])
         }
         let learningRates = kept.compactMap { run in run.parentRunID.flatMap { byID[$0] } }
             .reduce(into: [String: Double]()) { lrs, training in
@@ -165,12 +170,14 @@ struct ReportLoader {
         return try reportRun(run, model: model, dataset: dataset, training: try run.parentRunID.flatMap { try store.run(id: $0) })
     }
 
-    private func reportRun(_ run: RunRecord, model: ModelRecord, dataset: DatasetRecord, training: RunRecord?) throws -> ReportRun {
+    private func reportRun(_ run: RunRecord, model: ModelRecord, dataset: DatasetRecord, training: RunRecord?,
+                           steps: [Int: Int]? = nil) throws -> ReportRun {
         let id = run.id ?? 0
         let settings = training ?? run
         let outcomes = try store.predictions(runID: id).map {
             PredictionOutcome(exampleIndex: $0.exampleIndex, correct: $0.correct, prompt: $0.prompt,
-                              output: $0.output, extracted: $0.extracted, gold: $0.gold, outputTokens: $0.outputTokens)
+                              output: $0.output, extracted: $0.extracted, gold: $0.gold, outputTokens: $0.outputTokens,
+                              reasoningSteps: steps?[$0.exampleIndex])
         }
         return ReportRun(
             id: id, model: model.key, family: model.family, params: model.params, modelHash: model.sha256,

@@ -18,7 +18,7 @@ extension Session {
     /// `now` is injectable so tests can pin the folder name and the date in the report.
     @discardableResult
     public func writeStudy(_ command: ReportStudy, now: Date = Date()) throws -> String {
-        let loader = ReportLoader(store: store)
+        let loader = ReportLoader(store: store, depthSource: .data(directory: dataDirectory))
         var selected: Set<Int64>?
         if let filter = command.filter {
             let ids = try select(QueryCompiler.compile(Query(source: .runs, select: ["id"], filter: filter)))

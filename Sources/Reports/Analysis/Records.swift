@@ -12,11 +12,15 @@ public struct PredictionOutcome: Equatable, Sendable {
     public var gold: String
     /// Generated tokens (nil for old or imported rows).
     public var outputTokens: Int?
+    /// Reasoning steps of the example's reference solution (see `DepthBin`); nil when the data
+    /// was not at hand or has no worked solutions.
+    public var reasoningSteps: Int?
 
     public init(exampleIndex: Int, correct: Bool, prompt: String? = nil, output: String,
-                extracted: String? = nil, gold: String, outputTokens: Int? = nil) {
+                extracted: String? = nil, gold: String, outputTokens: Int? = nil, reasoningSteps: Int? = nil) {
         self.exampleIndex = exampleIndex; self.correct = correct; self.prompt = prompt
         self.output = output; self.extracted = extracted; self.gold = gold; self.outputTokens = outputTokens
+        self.reasoningSteps = reasoningSteps
     }
 }
 

@@ -49,4 +49,28 @@ public enum CSVReport {
         }
         return CSVWriter.render(header: header, rows: rows)
     }
+
+    /// One row per (model, method, depth bin) of every dataset whose examples have depths (see
+    /// `DepthBin`): accuracy in the bin, and Δ versus zero-shot on the bin's paired examples.
+    /// Only the header when no depths are known.
+    public static func depth(_ study: Study) -> String {
+        let header = ["model", "params", "task", "split", "method", "steps", "questions", "n", "correct", "accuracy",
+                      "paired_n", "delta", "mcnemar_p_max"]
+        var rows: [[String]] = []
+        for dataset in study.datasets where study.hasDepths(in: dataset) {
+            let transfers = study.depthTransfers(in: dataset)
+            for (s, bins, questions) in study.depthTallies(in: dataset) {
+                let t = transfers.first { $0.model == s.model && $0.second == s.method }
+                for bin in DepthBin.allCases {
+                    guard let b = bins[bin] else { continue }
+                    let pair = t?.byBin[bin]
+                    rows.append([s.model, String(s.params), dataset.task, dataset.split, s.method, bin.asciiLabel,
+                                 String(questions[bin] ?? 0), String(b.n), String(b.correct),
+                                 CSVWriter.number(Double(b.correct) / Double(b.n)), pair.map { String($0.n) } ?? "",
+                                 CSVWriter.number(pair?.delta), CSVWriter.number(pair?.pValue)])
+                }
+            }
+        }
+        return CSVWriter.render(header: header, rows: rows)
+    }
 }

@@ -32,7 +32,7 @@ enum MarkdownProvenance {
             out += "\(r.correct) | \(Format.fixed(r.accuracy)) | \(Format.cell(r.config)) | \(r.engineVersion) | \(r.startedAt) |\n"
         }
         out += "\nFiles: report.md, runs.csv (one row per run), summary.csv (one row per model × task × method), "
-        out += "accuracy.svg, delta.svg.\n"
+        out += "depth.csv (one row per model × method × reasoning-depth bin), accuracy.svg, delta.svg.\n"
         return out
     }
 }

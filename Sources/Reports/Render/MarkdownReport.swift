@@ -8,6 +8,7 @@ public enum MarkdownReport {
             out += accuracyTable(study, dataset)
             out += deltaTable(study, dataset)
             out += MarkdownBudget.render(study, dataset)
+            out += MarkdownDepth.render(study, dataset)
         }
         switch kind {
         case .negativeTransfer:

@@ -6,7 +6,7 @@ public enum ReportFiles {
     public static func names(_ formats: Set<ReportFormat> = Set(ReportFormat.allCases)) -> [String] {
         var names: [String] = []
         if formats.contains(.markdown) { names.append("report.md") }
-        names += ["runs.csv", "summary.csv"]
+        names += ["runs.csv", "summary.csv", "depth.csv"]
         if formats.contains(.markdown) { names += ["accuracy.svg", "delta.svg"] }
         if formats.contains(.latex) { names += ["report.tex"] + LaTeXReport.fragments + ["accuracy.pdf", "delta.pdf"] }
         return names
@@ -22,6 +22,7 @@ public enum ReportFiles {
         case "report.md": return MarkdownReport.render(study, kind: kind, context: context)
         case "runs.csv": return CSVReport.runs(study)
         case "summary.csv": return CSVReport.summary(study)
+        case "depth.csv": return CSVReport.depth(study)
         case "accuracy.svg": return AccuracyPlot.render(study)
         case "delta.svg": return DeltaPlot.render(study)
         case "report.tex": return LaTeXReport.render(study, kind: kind, context: context)
