@@ -28,7 +28,7 @@ final class LaTeXCompileTests: XCTestCase {
         let r = f.run("report negative-transfer where task = gsm8k to \(report) format latex")
         XCTAssertTrue(r.ok, r.err)
         XCTAssertTrue(r.out.hasPrefix("wrote runs.csv, summary.csv, depth.csv, report.tex, table-accuracy.tex, table-delta.tex, "
-                                      + "table-thresholds.tex, accuracy.pdf, delta.pdf to \(report)"), r.out)
+                                      + "table-thresholds.tex, table-depth.tex, accuracy.pdf, delta.pdf to \(report)"), r.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: report + "/report.md"), "format latex writes no Markdown")
         let pages = try compile("report.tex", in: report)
         XCTAssertGreaterThanOrEqual(pages.count, 1)

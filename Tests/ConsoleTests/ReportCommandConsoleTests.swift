@@ -22,7 +22,7 @@ final class ReportCommandConsoleTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "")
         XCTAssertTrue(r.stdout.hasPrefix("wrote report.md, runs.csv, summary.csv, depth.csv, accuracy.svg, delta.svg, report.tex, "
-                                          + "table-accuracy.tex, table-delta.tex, table-thresholds.tex, accuracy.pdf, delta.pdf to \(out)"), r.stdout)
+                                          + "table-accuracy.tex, table-delta.tex, table-thresholds.tex, table-depth.tex, accuracy.pdf, delta.pdf to \(out)"), r.stdout)
         for name in ReportFiles.names() {
             let data = try XCTUnwrap(FileManager.default.contents(atPath: out + "/" + name), name)
             // depth.csv is only its header here: the seeded runs' dataset hash is no data file's.

@@ -86,6 +86,18 @@ final class ReasoningDepthTests: XCTestCase {
         XCTAssertEqual(CSVReport.depth(none).split(separator: "\n").count, 1, "only the header without depths")
     }
 
+    func testLaTeXDepthTable() throws {
+        let tex = LaTeXTables.depth(try StudyAnalysis.analyze([zero, lora, dora]), statement: nil)
+        for needed in ["model & method & $\\leq$2 steps & 3 steps & 4 steps & $\\geq$5 steps \\\\",
+                       "m & zero-shot (acc.) & 0.667 & 0.333 & 0.000 & 0.500 \\\\",
+                       " & LoRA & $+$0.333 & $+$0.333 & $+$0.500 & $-$0.500 \\\\",
+                       " & DoRA $-$ LoRA & $-$0.333 & $+$0.333 & $+$0.000 & $+$1.000 \\\\"] {
+            XCTAssertTrue(tex.contains(needed), "\(needed)\n\(tex)")
+        }
+        let none = LaTeXTables.depth(try StudyAnalysis.analyze([RunBuilder.run(1, method: "zero_shot", outcomes: "10")]), statement: nil)
+        XCTAssertTrue(none.contains("no reasoning depths"), none)
+    }
+
     func testNoDepthsNoSection() throws {
         let plain = [RunBuilder.run(1, method: "zero_shot", outcomes: "10"), RunBuilder.run(2, method: "lora", outcomes: "11")]
         let study = try StudyAnalysis.analyze(plain)

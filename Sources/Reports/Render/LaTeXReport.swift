@@ -2,7 +2,7 @@
 /// and `\input`s the table fragments beside it, so the same `table-*.tex` files go into a paper
 /// unchanged. Run pdflatex in the report's folder.
 public enum LaTeXReport {
-    public static let fragments = ["table-accuracy.tex", "table-delta.tex", "table-thresholds.tex"]
+    public static let fragments = ["table-accuracy.tex", "table-delta.tex", "table-thresholds.tex", "table-depth.tex"]
 
     public static func render(_ study: Study, kind: ReportKind, context: ReportContext) -> String {
         let first = study.datasets.first.map { LaTeXText.escape($0.description) } ?? ""
@@ -31,6 +31,9 @@ public enum LaTeXReport {
                      + "largest exact McNemar $p$ over seeds. $^{*}$ every seed $p<0.05$, $^{**}$ every seed $p<0.01$.")
         out += table("table-thresholds.tex", caption: "$\\Delta$ versus zero-shot by model size (columns: parameters) and where it "
                      + "changes sign, interpolated on $\\log_{10}$ parameters between the two models that bracket it.")
+        out += table("table-depth.tex", caption: "Accuracy by reasoning depth (steps of the reference solution): each model's "
+                     + "zero-shot accuracy per bin, then each method's $\\Delta$ versus zero-shot on that bin's paired examples, "
+                     + "and DoRA $-$ LoRA (paired by seed); marks as in the $\\Delta$ table.")
         out += figure("accuracy.pdf", caption: "Accuracy versus model size on \(first): mean over seeds, Wilson 95\\,\\% intervals.")
         out += figure("delta.pdf", caption: "$\\Delta$ accuracy versus zero-shot on \(first), paired bootstrap 95\\,\\% intervals.")
         return out + "\\end{document}\n"

@@ -93,6 +93,64 @@ public enum LaTeXTables {
         return table.rendered(statement: statement)
     }
 
+    /// Reasoning depth (see `DepthBin`): per model, its zero-shot accuracy in each bin, then each
+    /// method's Δ versus zero-shot on the bin's paired examples, significance marked as in the Δ
+    /// table; then DoRA − LoRA per bin where a model has both. One row saying why when no run
+    /// knows its examples' depths.
+    public static func depth(_ study: Study, statement: String?) -> String {
+        let bins = DepthBin.allCases
+        var table = LaTeXTabular(columns: ["l", "l"] + bins.map { _ in "r" },
+                                 header: ["model", "method"] + bins.map(depthHeader))
+        let datasets = study.datasets.filter(study.hasDepths)
+        if datasets.isEmpty {
+            table.rows.append(.heading("no reasoning depths: they are read from the GSM8K data file the runs scored"))
+        }
+        func signed(_ pair: DepthPair?) -> String {
+            guard let pair, let d = pair.delta, let p = pair.pValue else { return "--" }
+            let mark = p < 0.01 ? "**" : p < 0.05 ? "*" : ""
+            return LaTeXText.number(Format.signed(d)) + (mark.isEmpty ? "" : "\\rlap{$^{\(mark)}$}")
+        }
+        for (d, dataset) in datasets.enumerated() {
+            if datasets.count > 1 {
+                if d > 0 { table.rows.append(.rule) }
+                table.rows.append(.heading(LaTeXText.escape(dataset.description)))
+            }
+            let transfers = study.depthTransfers(in: dataset)
+            let adapters = study.adapterDepth(in: dataset)
+            var previousModel: String?
+            for (s, tallies, _) in study.depthTallies(in: dataset) {
+                if previousModel != nil && previousModel != s.model {
+                    if let c = adapters.first(where: { $0.model == previousModel }) {
+                        table.rows.append(.cells(["", "DoRA $-$ LoRA"] + bins.map { signed(c.byBin[$0]) }))
+                    }
+                    table.rows.append(.space)
+                }
+                let name = previousModel == s.model ? "" : LaTeXText.escape(s.model)
+                if s.method == Methods.baseline {
+                    let cells = bins.map { b in tallies[b].map { Format.fixed(Double($0.correct) / Double($0.n)) } ?? "--" }
+                    table.rows.append(.cells([name, "zero-shot (acc.)"] + cells))
+                } else {
+                    let t = transfers.first { $0.model == s.model && $0.second == s.method }
+                    table.rows.append(.cells([name, methodName(s.method)] + bins.map { signed(t?.byBin[$0]) }))
+                }
+                previousModel = s.model
+            }
+            if let last = previousModel, let c = adapters.first(where: { $0.model == last }) {
+                table.rows.append(.cells(["", "DoRA $-$ LoRA"] + bins.map { signed(c.byBin[$0]) }))
+            }
+        }
+        return table.rendered(statement: statement)
+    }
+
+    /// "$\leq$2 steps", "3 steps", …: pdflatex has no glyph for a bare ≤ or ≥.
+    static func depthHeader(_ bin: DepthBin) -> String {
+        switch bin {
+        case .twoOrFewer: return "$\\leq$2 steps"
+        case .fiveOrMore: return "$\\geq$5 steps"
+        default: return "\(bin.label) steps"
+        }
+    }
+
     /// "falls below 0 at $\approx$181M"; "none in range ($\Delta<0$ throughout)".
     static func crossing(_ t: ThresholdResult) -> String {
         guard !t.crossings.isEmpty else {

@@ -29,6 +29,7 @@ public enum ReportFiles {
         case "table-accuracy.tex": return LaTeXTables.accuracy(study, statement: context.statement)
         case "table-delta.tex": return LaTeXTables.delta(study, statement: context.statement)
         case "table-thresholds.tex": return LaTeXTables.thresholds(study, statement: context.statement)
+        case "table-depth.tex": return LaTeXTables.depth(study, statement: context.statement)
         case "accuracy.pdf": return AccuracyPlot.renderPDF(study)
         case "delta.pdf": return DeltaPlot.renderPDF(study)
         default: preconditionFailure("no report file named \(name)")
