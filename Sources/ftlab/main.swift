@@ -14,7 +14,7 @@ struct Ftlab: ParsableCommand {
         `ftlab -c "QUERY"` runs statements and exits; `ftlab < script.ftl` runs a script.
         Type .help in the REPL for the query language.
         """,
-        subcommands: [Shell.self, DemoCommand.self, Eval.self, Train.self, SweepCLI.self, WorkCommand.self, RunTaskCommand.self, MergeCommand.self, PackCommand.self, ImportCLI.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
+        subcommands: [Shell.self, DemoCommand.self, Eval.self, Train.self, SweepCLI.self, WorkCommand.self, RunTaskCommand.self, MergeCommand.self, PackCommand.self, CheckpointsCommand.self, ImportCLI.self, DatasetsCommand.self, ModelsCommand.self, GenerateCommand.self, LogitsCommand.self, BenchCommand.self],
         defaultSubcommand: Shell.self
     )
 }
@@ -96,7 +96,7 @@ struct Shell: ParsableCommand {
 /// ArgumentParser reads everything before a subcommand as the default subcommand's (the REPL's),
 /// so leading `--db`, `--data` and `--memory` are moved behind the subcommand's name.
 func reorderedArguments(_ arguments: [String]) -> [String] {
-    let subcommands: Set<String> = ["shell", "demo", "eval", "train", "sweep", "work", "run-task", "merge", "import", "datasets",
+    let subcommands: Set<String> = ["shell", "demo", "eval", "train", "sweep", "work", "run-task", "merge", "pack", "checkpoints", "import", "datasets",
                                     "models", "generate", "logits", "bench"]
     let valued: Set<String> = ["--db", "--data", "--memory"]
     var leading: [String] = []
