@@ -68,6 +68,13 @@ extension Session {
         case .queued, .interrupted, .failed, .cancelled: break
         }
         if run.kind == .train { return try resumeTraining(run) }
+        // Before its training finishes, a training run's newest checkpoint is a model part-way
+        // through training: scored as the tuned model it would be a wrong result, recorded as right.
+        if let parentID = run.parentRunID, let parent = try store.run(id: parentID), parent.kind == .train, parent.status != .done {
+            throw ConsoleError("run \(id) evaluates training run \(parentID), which is \(parent.status.rawValue), not done: "
+                               + "its last checkpoint is not the tuned model — `resume run \(parentID)` trains it to the end, "
+                               + "then runs its evaluations")
+        }
         let spec = try ExperimentSpec.fromJSON(run.specJSON)
         let done = try store.existingExampleIndices(runID: id)
         // The evaluation of a training run runs on the tuned model, rebuilt from the parent's
