@@ -59,8 +59,10 @@ public enum StudyAnalysis {
         let summaries = grouped.map { key, runs in
             MethodSummary(model: key.model, params: runs[0].params, dataset: key.dataset, method: key.method, runs: runs)
         }.sorted { a, b in
-            (a.dataset, a.params, a.model, Methods.rank(a.method), a.method)
-                < (b.dataset, b.params, b.model, Methods.rank(b.method), b.method)
+            // Methods in `Methods.sorted` order (a method's learning rates smallest first), as
+            // the accuracy table's columns.
+            (a.dataset, a.params, a.model, Methods.rank(a.method), Methods.learningRate(a.method), a.method)
+                < (b.dataset, b.params, b.model, Methods.rank(b.method), Methods.learningRate(b.method), b.method)
         }
 
         var transfers: [TransferResult] = []
