@@ -42,10 +42,10 @@ final class CheckpointPruneTests: XCTestCase {
         XCTAssertEqual(plan.items.count, 2)
         let d = try XCTUnwrap(plan.items.first { $0.runID == done.id })
         XCTAssertEqual(d.bytesOnDisk, 3 * 310)
-        XCTAssertEqual(Set(d.deletions), [done.folder + "/step-10", done.folder + "/step-20", done.folder + "/step-30/optimizer.safetensors"])
+        XCTAssertEqual(Set(d.deletions.map(\.path)), [done.folder + "/step-10", done.folder + "/step-20", done.folder + "/step-30/optimizer.safetensors"])
         XCTAssertEqual(d.bytesFreed, 2 * 310 + 200)
         let p = try XCTUnwrap(plan.items.first { $0.runID == paused.id })
-        XCTAssertEqual(p.deletions, [], "an interrupted run may resume: it needs its optimizer")
+        XCTAssertEqual(p.deletions.map(\.path), [], "an interrupted run may resume: it needs its optimizer")
         XCTAssertEqual(plan.bytesFreed, 820)
 
         XCTAssertEqual(try plan.execute(), 820)

@@ -63,6 +63,34 @@ final class ReasoningDepthTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(c.all.pValue), 0.625, accuracy: 1e-12)                   // 2 · (1 + 4) / 16
     }
 
+    /// A bin's mark follows the Δ table's rule: every seed must move the pooled way. Here seed 1
+    /// has DoRA gain 10 questions (p 0.002) and seed 2 has it lose 7 (p 0.016); pooled DoRA − LoRA
+    /// is +0.075 with both p below 0.05, yet the seeds disagree, so no mark.
+    func testDepthMarkNeedsEverySeedInThePooledDirection() throws {
+        let ones = [Int](repeating: 1, count: 20)
+        func runs(secondSeedDoRA: String) throws -> DepthComparison {
+            let study = try StudyAnalysis.analyze([
+                RunBuilder.run(1, method: "zero_shot", outcomes: String(repeating: "0", count: 20), steps: ones),
+                RunBuilder.run(2, method: "lora", seed: 1, outcomes: String(repeating: "0", count: 20), steps: ones),
+                RunBuilder.run(3, method: "dora", seed: 1, outcomes: String(repeating: "1", count: 10) + String(repeating: "0", count: 10), steps: ones),
+                RunBuilder.run(4, method: "lora", seed: 2, outcomes: String(repeating: "1", count: 7) + String(repeating: "0", count: 13), steps: ones),
+                RunBuilder.run(5, method: "dora", seed: 2, outcomes: secondSeedDoRA, steps: ones),
+            ])
+            return try XCTUnwrap(study.adapterDepth(in: DatasetKey(task: "gsm8k", split: "test")).first)
+        }
+        let split = try runs(secondSeedDoRA: String(repeating: "0", count: 20))
+        let bin = try XCTUnwrap(split.byBin[.twoOrFewer])
+        XCTAssertEqual(bin.seeds.map(\.firstOnly), [0, 7])
+        XCTAssertEqual(bin.seeds.map(\.secondOnly), [10, 0])
+        XCTAssertEqual(try XCTUnwrap(bin.delta), 0.075, accuracy: 1e-12)          // (10 − 7) / 40
+        XCTAssertEqual(try XCTUnwrap(bin.pValue), 2.0 / 128, accuracy: 1e-12)     // the larger: 2 · (1/2)⁷
+        XCTAssertEqual(bin.mark, "")
+        // Seed 2's DoRA gains its 7 as well: both seeds agree, the larger p is 2/128 < 0.05.
+        let agree = try runs(secondSeedDoRA: String(repeating: "1", count: 14) + String(repeating: "0", count: 6))
+        XCTAssertEqual(agree.byBin[.twoOrFewer]?.mark, "*")
+        XCTAssertEqual(agree.all.mark, "*")
+    }
+
     func testReportSectionShowsTheTables() throws {
         let study = try StudyAnalysis.analyze([zero, lora, dora])
         let md = MarkdownReport.render(study, kind: .negativeTransfer,

@@ -16,9 +16,15 @@ public struct CheckpointPrune {
         /// The folder holding the run's `step-N` directories.
         public let folder: String
         public let bytesOnDisk: Int64
-        /// Paths to delete (step directories, or the last checkpoint's optimizer file).
-        public let deletions: [String]
-        public let bytesFreed: Int64
+        /// What to delete (step directories, or the last checkpoint's optimizer file).
+        public let deletions: [Deletion]
+        public var bytesFreed: Int64 { deletions.reduce(0) { $0 + $1.bytes } }
+    }
+
+    /// A path and its size when the plan was made, so deleting it need not measure it again.
+    public struct Deletion: Hashable {
+        public let path: String
+        public let bytes: Int64
     }
 
     public let items: [Item]
@@ -41,15 +47,15 @@ public struct CheckpointPrune {
                     return (n, (folder as NSString).appendingPathComponent(name))
                 }.sorted { $0.step < $1.step }
                 guard !steps.isEmpty else { continue }
-                var deletions: [String] = []
+                var doomed: [String] = []
                 if run.status == .done, let last = steps.last {
-                    deletions = steps.dropLast().map(\.path)
+                    doomed = steps.dropLast().map(\.path)
                     let optimizer = (last.path as NSString).appendingPathComponent(Self.optimizerFile)
-                    if fm.fileExists(atPath: optimizer) { deletions.append(optimizer) }
+                    if fm.fileExists(atPath: optimizer) { doomed.append(optimizer) }
                 }
                 items.append(Item(runID: id, status: run.status, folder: folder,
                                   bytesOnDisk: steps.reduce(0) { $0 + Self.size($1.path) },
-                                  deletions: deletions, bytesFreed: deletions.reduce(0) { $0 + Self.size($1) }))
+                                  deletions: doomed.map { Deletion(path: $0, bytes: Self.size($0)) }))
             }
         }
         self.items = items
@@ -62,13 +68,12 @@ public struct CheckpointPrune {
         var freed: Int64 = 0
         var failures: [String] = []
         for item in items {
-            for path in item.deletions {
-                let bytes = Self.size(path)
+            for deletion in item.deletions {
                 do {
-                    try FileManager.default.removeItem(atPath: path)
-                    freed += bytes
+                    try FileManager.default.removeItem(atPath: deletion.path)
+                    freed += deletion.bytes
                 } catch {
-                    failures.append("\(path): \(error.localizedDescription)")
+                    failures.append("\(deletion.path): \(error.localizedDescription)")
                 }
             }
         }

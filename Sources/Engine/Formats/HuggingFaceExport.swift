@@ -29,6 +29,19 @@ public enum HuggingFaceExport {
         case huggingFace(URL)
         /// The same files, read beforehand (for a source directory that may be gone by then).
         case files(HuggingFaceTokenizerFiles)
+
+        /// The tokenizer of the GGUF file or Hugging Face directory `model` was loaded from. A
+        /// directory's files are read now: when it is a training checkpoint, the export that
+        /// replaces it may delete it before the tokenizer is written (a resumed full fine-tune).
+        public init(of model: LoadedModel) throws {
+            if let file = model.file {
+                self = .gguf(file)
+            } else if let checkpoint = model.checkpoint {
+                self = .files(try HuggingFaceTokenizerFiles.read(from: checkpoint.directory))
+            } else {
+                throw HuggingFaceError(file: model.path, key: "model", problem: "neither a GGUF file nor a Hugging Face directory")
+            }
+        }
     }
 
     /// Exports a GGUF model into `directory` (created if needed; files in it are overwritten).
@@ -78,11 +91,7 @@ public enum HuggingFaceExport {
     /// A loaded model's transformer, with the tokenizer of the file or directory it was loaded from.
     @discardableResult
     public static func write(model: LoadedModel, to directory: URL, extra: ((URL) throws -> Void)? = nil) throws -> Summary {
-        let source: TokenizerSource
-        if let file = model.file { source = .gguf(file) } else if let c = model.checkpoint { source = .huggingFace(c.directory) } else {
-            throw HuggingFaceError(file: model.path, key: "model", problem: "neither a GGUF file nor a Hugging Face directory")
-        }
-        return try write(transformer: model.transformer, tokenizerFrom: source, to: directory, extra: extra)
+        try write(transformer: model.transformer, tokenizerFrom: TokenizerSource(of: model), to: directory, extra: extra)
     }
 
     /// The one export path: `fill(ggufName, buffer)` gives each engine tensor in the engine's

@@ -49,7 +49,7 @@ public final class TrainRunner {
             self.model = model
         } else {
             let loaded = try LoadedModel(path: spec.modelPath, precision: spec.basePrecision)
-            if spec.method == .full { tokenizerSource = try Self.tokenizerSource(of: loaded) }
+            if spec.method == .full { tokenizerSource = try HuggingFaceExport.TokenizerSource(of: loaded) }
             self.model = Self.evalModel(loaded, spec: spec)
         }
         var dataset = try TaskCatalog.load(task: task.name, split: split, dataDirectory: dataDirectory)
@@ -92,7 +92,7 @@ public final class TrainRunner {
         let state = try JSONDecoder().decode(TrainerState.self, from: bytes)
         if spec.method == .full {
             let loaded = try LoadedModel(path: directory)
-            if tokenizerSource == nil { tokenizerSource = try Self.tokenizerSource(of: loaded) }
+            if tokenizerSource == nil { tokenizerSource = try HuggingFaceExport.TokenizerSource(of: loaded) }
             model = Self.evalModel(loaded, spec: spec)
         } else {
             adapters = try AdapterCheckpoint.read(directory: url, model: model.transformer.config)
@@ -184,12 +184,6 @@ public final class TrainRunner {
     }
 
     private var info: EvalModelInfo { model.info }
-
-    private static func tokenizerSource(of loaded: LoadedModel) throws -> HuggingFaceExport.TokenizerSource? {
-        if let file = loaded.file { return .gguf(file) }
-        if let checkpoint = loaded.checkpoint { return .files(try HuggingFaceTokenizerFiles.read(from: checkpoint.directory)) }
-        return nil
-    }
 
     /// Recorded under the base model's key and file, whatever directory the weights came from.
     private static func evalModel(_ loaded: LoadedModel, spec: TrainSpec) -> EvalModel {

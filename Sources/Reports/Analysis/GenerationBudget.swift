@@ -92,13 +92,8 @@ extension Study {
 
     /// The budget split of every paired comparison on `dataset` whose runs both have one.
     public func budgetSplits(in dataset: DatasetKey) -> [(transfer: TransferResult, split: BudgetSplit)] {
-        let byID = Dictionary(uniqueKeysWithValues: runs.map { ($0.id, $0) })
-        return transfers.filter { $0.summary.dataset == dataset }.flatMap { t in
-            t.comparisons.compactMap { c -> (TransferResult, BudgetSplit)? in
-                guard let before = byID[c.beforeRunID], let after = byID[c.afterRunID],
-                      let split = BudgetSplit(before: before, after: after) else { return nil }
-                return (t, split)
-            }
+        transfers.filter { $0.summary.dataset == dataset }.flatMap { t in
+            pairedRuns(of: t).compactMap { pair in BudgetSplit(before: pair.before, after: pair.after).map { (t, $0) } }
         }
     }
 }

@@ -5,6 +5,14 @@ public struct Flip: Equatable, Sendable {
     public let gold: String
     public let beforeOutput: String
     public let afterOutput: String
+
+    init(_ before: PredictionOutcome, _ after: PredictionOutcome) {
+        exampleIndex = before.exampleIndex
+        prompt = before.prompt ?? after.prompt
+        gold = before.gold
+        beforeOutput = before.output
+        afterOutput = after.output
+    }
 }
 
 /// Two runs scored on the same examples, compared example by example.
@@ -44,28 +52,14 @@ public struct PairedComparison: Equatable, Sendable {
         guard !pairs.isEmpty else {
             throw ReportError("runs \(before.id) and \(after.id) share no scored example (run \(before.id): \(before.n) examples, run \(after.id): \(after.n))")
         }
-        var a = 0, b = 0, c = 0, d = 0
-        var lost: [Flip] = [], gained: [Flip] = []
-        for (x, y) in pairs {
-            switch (x.correct, y.correct) {
-            case (true, true): a += 1
-            case (false, false): d += 1
-            case (true, false):
-                b += 1
-                lost.append(Flip(exampleIndex: x.exampleIndex, prompt: x.prompt ?? y.prompt, gold: x.gold,
-                                 beforeOutput: x.output, afterOutput: y.output))
-            case (false, true):
-                c += 1
-                gained.append(Flip(exampleIndex: x.exampleIndex, prompt: x.prompt ?? y.prompt, gold: x.gold,
-                                   beforeOutput: x.output, afterOutput: y.output))
-            }
-        }
-        let n = Double(pairs.count)
+        let counts = PairedCounts(pairs.map { (first: $0.0.correct, second: $0.1.correct) })
+        let lost = pairs.filter { $0.0.correct && !$0.1.correct }.map(Flip.init)
+        let gained = pairs.filter { !$0.0.correct && $0.1.correct }.map(Flip.init)
         return PairedComparison(
-            beforeRunID: before.id, afterRunID: after.id, bothRight: a, beforeOnly: b, afterOnly: c,
-            bothWrong: d, delta: Double(c - b) / n,
+            beforeRunID: before.id, afterRunID: after.id, bothRight: counts.bothRight, beforeOnly: counts.firstOnly,
+            afterOnly: counts.secondOnly, bothWrong: counts.bothWrong, delta: counts.delta!,
             interval: bootstrap.interval(pairs.map { ($0.0.correct, $0.1.correct) }),
-            pValue: McNemar.exactPValue(b: b, c: c), lost: lost, gained: gained)
+            pValue: counts.pValue, lost: lost, gained: gained)
     }
 
     /// The outcomes of the examples both runs scored, in example order.

@@ -37,41 +37,36 @@ public enum DepthBin: Int, CaseIterable, Comparable, Sendable {
     public static func < (a: DepthBin, b: DepthBin) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// Two runs on the examples both scored, in one depth bin (or all of them), pooled over seeds.
+/// Two runs on the examples both scored, in one depth bin (or all of them): one table of counts
+/// a seed, pooled for accuracy and Δ, the largest p reported (as for Δ).
 public struct DepthPair: Equatable, Sendable {
-    public var n = 0
-    public var bothRight = 0
-    /// Right in the first run only.
-    public var firstOnly = 0
-    /// Right in the second run only.
-    public var secondOnly = 0
-    /// Exact McNemar p of each seed's pair; the largest is reported (as for Δ).
-    public var pValues: [Double] = []
+    /// One entry a seed's pair of runs.
+    public private(set) var seeds: [PairedCounts] = []
 
     public init() {}
 
-    public var firstCorrect: Int { bothRight + firstOnly }
-    public var secondCorrect: Int { bothRight + secondOnly }
-    public var firstAccuracy: Double? { n == 0 ? nil : Double(firstCorrect) / Double(n) }
-    public var secondAccuracy: Double? { n == 0 ? nil : Double(secondCorrect) / Double(n) }
+    private var pooled: PairedCounts { seeds.reduce(PairedCounts(), +) }
+    public var n: Int { pooled.n }
+    public var bothRight: Int { pooled.bothRight }
+    /// Right in the first run only.
+    public var firstOnly: Int { pooled.firstOnly }
+    /// Right in the second run only.
+    public var secondOnly: Int { pooled.secondOnly }
+    public var firstAccuracy: Double? { n == 0 ? nil : Double(pooled.firstCorrect) / Double(n) }
+    public var secondAccuracy: Double? { n == 0 ? nil : Double(pooled.secondCorrect) / Double(n) }
     /// Second minus first.
-    public var delta: Double? { n == 0 ? nil : Double(secondOnly - firstOnly) / Double(n) }
-    public var pValue: Double? { pValues.max() }
+    public var delta: Double? { pooled.delta }
+    public var pValue: Double? { seeds.map(\.pValue).max() }
+    /// The Δ table's mark (`SignificanceMark`): every seed in the pooled direction, largest p.
+    public var mark: String {
+        guard let delta else { return "" }
+        return SignificanceMark.mark(delta: delta, seeds: seeds.compactMap { s in s.delta.map { ($0, s.pValue) } })
+    }
 
     /// Adds one seed's pairs.
     mutating func add(_ pairs: [(first: Bool, second: Bool)]) {
-        guard !pairs.isEmpty else { return }
-        var b = 0, c = 0
-        for p in pairs {
-            n += 1
-            switch (p.first, p.second) {
-            case (true, true): bothRight += 1
-            case (true, false): firstOnly += 1; b += 1
-            case (false, true): secondOnly += 1; c += 1
-            case (false, false): break
-            }
-        }
-        pValues.append(McNemar.exactPValue(b: b, c: c))
+        let counts = PairedCounts(pairs)
+        if counts.n > 0 { seeds.append(counts) }
     }
 }
 
@@ -144,11 +139,9 @@ extension Study {
 
     /// Every method against its zero-shot partners (the pairs Δ is computed on), by depth.
     public func depthTransfers(in dataset: DatasetKey) -> [DepthComparison] {
-        let byID = Dictionary(uniqueKeysWithValues: runs.map { ($0.id, $0) })
-        return transfers.filter { $0.summary.dataset == dataset }.compactMap { t in
-            let pairs = t.comparisons.compactMap { c in byID[c.beforeRunID].flatMap { b in byID[c.afterRunID].map { (b, $0) } } }
-            return DepthComparison(model: t.summary.model, dataset: dataset, first: Methods.baseline,
-                                   second: t.summary.method, pairs: pairs)
+        transfers.filter { $0.summary.dataset == dataset }.compactMap { t in
+            DepthComparison(model: t.summary.model, dataset: dataset, first: Methods.baseline,
+                            second: t.summary.method, pairs: pairedRuns(of: t).map { ($0.before, $0.after) })
         }
     }
 

@@ -34,6 +34,17 @@ public struct Study: Equatable, Sendable {
     public func transfer(model: String, dataset: DatasetKey, method: String) -> TransferResult? {
         transfers.first { $0.summary.model == model && $0.summary.dataset == dataset && $0.summary.method == method }
     }
+
+    /// The (zero-shot, method) runs behind each of a transfer's per-seed comparisons, in its
+    /// order: what the depth and budget analyses split further.
+    public func pairedRuns(of transfer: TransferResult) -> [(before: ReportRun, after: ReportRun)] {
+        transfer.comparisons.compactMap { c in
+            guard let before = run(id: c.beforeRunID), let after = run(id: c.afterRunID) else { return nil }
+            return (before, after)
+        }
+    }
+
+    func run(id: Int64) -> ReportRun? { runs.first { $0.id == id } }
 }
 
 public enum StudyAnalysis {

@@ -40,14 +40,9 @@ public struct TransferResult: Equatable, Sendable {
         verdict = negative ? (everySeed ? .negativeSignificant : .negativeNotSignificant) : .none
     }
 
-    /// "*" when every seed moves in the direction of Δ with p < 0.05 (the largest p), "**" with
-    /// p < 0.01, "" otherwise: the same intersection–union rule as the verdict, for gains too.
+    /// "*" / "**" when every seed moves in the direction of Δ with p < 0.05 / 0.01 (see
+    /// `SignificanceMark`), "" otherwise.
     public var mark: String {
-        guard !comparisons.isEmpty, delta != 0 else { return "" }
-        let sameSign = comparisons.allSatisfy { ($0.delta < 0) == (delta < 0) && $0.delta != 0 }
-        guard sameSign else { return "" }
-        if pValue < 0.01 { return "**" }
-        if pValue < 0.05 { return "*" }
-        return ""
+        SignificanceMark.mark(delta: delta, seeds: comparisons.map { ($0.delta, $0.pValue) })
     }
 }

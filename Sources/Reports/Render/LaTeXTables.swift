@@ -106,8 +106,8 @@ public enum LaTeXTables {
             table.rows.append(.heading("no reasoning depths: they are read from the GSM8K data file the runs scored"))
         }
         func signed(_ pair: DepthPair?) -> String {
-            guard let pair, let d = pair.delta, let p = pair.pValue else { return "--" }
-            let mark = p < 0.01 ? "**" : p < 0.05 ? "*" : ""
+            guard let pair, let d = pair.delta else { return "--" }
+            let mark = pair.mark
             return LaTeXText.number(Format.signed(d)) + (mark.isEmpty ? "" : "\\rlap{$^{\(mark)}$}")
         }
         for (d, dataset) in datasets.enumerated() {

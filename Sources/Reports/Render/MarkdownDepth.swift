@@ -23,7 +23,7 @@ enum MarkdownDepth {
             let cells = DepthBin.allCases.map { b -> String in
                 guard let t = bins[b], t.n > 0 else { return "—" }
                 var cell = Format.fixed(Double(t.correct) / Double(t.n))
-                if let pair = delta?.byBin[b], let d = pair.delta { cell += " (\(Format.signed(d))\(marks(pair)))" }
+                if let pair = delta?.byBin[b], let d = pair.delta { cell += " (\(Format.signed(d))\(pair.mark))" }
                 return cell
             }
             out += "| \(s.model) | \(s.method) | " + cells.joined(separator: " | ") + " |\n"
@@ -50,10 +50,5 @@ enum MarkdownDepth {
         guard let a = p.firstAccuracy, let b = p.secondAccuracy, let d = p.delta, let pv = p.pValue else { return "" }
         return "| \(model) | \(steps) | \(p.n) | \(Format.fixed(a)) → \(Format.fixed(b)) | \(Format.signed(d)) | "
             + "\(p.firstOnly) | \(p.secondOnly) | \(Format.pValue(pv)) |\n"
-    }
-
-    private static func marks(_ p: DepthPair) -> String {
-        guard let max = p.pValue else { return "" }
-        return max < 0.01 ? "**" : max < 0.05 ? "*" : ""
     }
 }
