@@ -69,3 +69,10 @@ public struct PairedComparison: Equatable, Sendable {
         return x.outcomes.compactMap { o in byIndex[o.exampleIndex].map { (o, $0) } }
     }
 }
+
+extension PairedCounts {
+    /// The table of two runs on the examples both scored.
+    init(_ first: ReportRun, _ second: ReportRun) {
+        self.init(PairedComparison.pairedOutcomes(first, second).map { (first: $0.0.correct, second: $0.1.correct) })
+    }
+}

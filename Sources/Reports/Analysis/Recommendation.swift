@@ -45,16 +45,10 @@ public struct Recommendation: Equatable, Sendable {
 
     /// The paired test of `best` against `other`, seed by seed (see `make`).
     static func pairedVerdict(best: MethodSummary, other: MethodSummary) -> PairedVerdict {
-        var tests: [(bestOnly: Int, otherOnly: Int)] = []
-        for run in other.runs {
-            let partner = StudyAnalysis.partner(of: run, among: best.runs)
-            let pairs = PairedComparison.pairedOutcomes(partner, run)
-            guard !pairs.isEmpty else { continue }
-            tests.append((pairs.filter { $0.0.correct && !$0.1.correct }.count,
-                          pairs.filter { !$0.0.correct && $0.1.correct }.count))
-        }
+        // First: best, second: the other method; one table a seed.
+        let tests = other.runs.map { PairedCounts(StudyAnalysis.partner(of: $0, among: best.runs), $0) }.filter { $0.n > 0 }
         guard !tests.isEmpty else { return .noSharedExamples }
-        let everySeed = tests.allSatisfy { $0.bestOnly > $0.otherOnly && McNemar.exactPValue(b: $0.bestOnly, c: $0.otherOnly) < 0.05 }
+        let everySeed = tests.allSatisfy { $0.firstOnly > $0.secondOnly && $0.pValue < 0.05 }
         return everySeed ? .ahead : .notSeparated
     }
 }
