@@ -40,6 +40,8 @@ sweep qwen2.5-coder-0.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 
 sweep qwen2.5-coder-0.5b-instruct on gsm8k with dora seed 0 steps 100 then eval on gsm8k limit 500 then eval on piqa split validation limit 500 name dora-0.5b-500
 -- The 1.5B's full fine-tuning, queued to record the memory plan's refusal as its result.
 sweep qwen2.5-coder-1.5b-instruct on gsm8k with full lr 2e-5, 1e-4 seed 0 steps 100 then eval on gsm8k limit 500 then eval on piqa split validation limit 500 name full-1.5b-500
+-- Their PIQA evaluations can never run (the trainings are refused): off the queue, with the reason.
+cancel runs where model = 'qwen2.5-coder-1.5b-instruct' and method = full and kind = eval and task = piqa because 'the PIQA evaluations of the 1.5B full fine-tunes, which the memory plan refused (runs 75, 77)'
 
 -- The report: negative transfer and thresholds on GSM8K, and the PIQA forgetting table (Δ of
 -- each tuned model against the untouched model's PIQA), written into this folder. Rerun it after
