@@ -112,6 +112,33 @@ final class StudyAnalysisTests: XCTestCase {
                       MarkdownReport.recommendationLine(u))
     }
 
+    /// A baseline scored on 30 examples and a method on the first 20 only: the means come from
+    /// different questions (0.333 against 0.700), so the line also gives both accuracies on the 20
+    /// shared ones (0.500 against 0.700), the numbers McNemar compared. Runs on the same examples
+    /// get no such note.
+    func testRecommendationGivesAccuraciesOnTheSharedExamplesWhenCoverageDiffers() throws {
+        let zero = "11111111110000000000" + String(repeating: "0", count: 10)   // 10 of 30; 10 of the first 20
+        let lora = "11111111111111000000"                                        // 14 of 20
+        let study = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", outcomes: zero),
+            RunBuilder.run(2, method: "lora", outcomes: lora),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let r = try XCTUnwrap(study.recommendations.first)
+        XCTAssertEqual(r.best.method, "lora")
+        let shared = try XCTUnwrap(r.partialOverlap["zero_shot"])
+        XCTAssertEqual([shared.n, shared.firstCorrect, shared.secondCorrect], [20, 14, 10])
+        XCTAssertTrue(MarkdownReport.recommendationLine(r).contains("zero_shot (0.333; 0.500 against lora's 0.700 on the 20 examples both scored)"),
+                      MarkdownReport.recommendationLine(r))
+
+        let sameExamples = try StudyAnalysis.analyze([
+            RunBuilder.run(1, method: "zero_shot", outcomes: String(zero.prefix(20))),
+            RunBuilder.run(2, method: "lora", outcomes: lora),
+        ], bootstrap: PairedBootstrap(resamples: 50))
+        let s = try XCTUnwrap(sameExamples.recommendations.first)
+        XCTAssertTrue(s.partialOverlap.isEmpty)
+        XCTAssertTrue(MarkdownReport.recommendationLine(s).contains("zero_shot (0.500) (the paired test"), MarkdownReport.recommendationLine(s))
+    }
+
     /// With several seeds the best must be ahead in every one of them (p < 0.05 each).
     func testRecommendationNeedsEverySeedAhead() throws {
         let best = String(repeating: "1", count: 140) + String(repeating: "0", count: 60)

@@ -9,6 +9,12 @@ public struct Recommendation: Equatable, Sendable {
     public let behind: [MethodSummary]
     /// Methods that share no scored example with the best: compared by Wilson intervals instead.
     public let unpaired: Set<String>
+    /// The paired tables (best first, the method second, pooled over its seeds) of the methods
+    /// whose runs were paired with the best's on only part of their examples — a baseline scored
+    /// on the whole test against a method scored on its first 500, say. Their mean accuracies come
+    /// from different questions, so the report also prints both accuracies on the shared ones,
+    /// the numbers the paired test actually compared.
+    public let partialOverlap: [String: PairedCounts]
 
     /// How many other methods were compared (0: the model has runs of one method only).
     public var alternatives: Int { ties.count + behind.count }
@@ -29,8 +35,11 @@ public struct Recommendation: Equatable, Sendable {
         guard let best = ranked.first else { return nil }
         var ties: [MethodSummary] = [], behind: [MethodSummary] = []
         var unpaired: Set<String> = []
+        var partialOverlap: [String: PairedCounts] = [:]
         for other in ranked.dropFirst() {
-            switch pairedVerdict(best: best, other: other) {
+            let tables = pairedTables(best: best, other: other)
+            if tables.contains(where: \.coversOnlyPart) { partialOverlap[other.method] = tables.map(\.counts).reduce(PairedCounts(), +) }
+            switch verdict(tables.map(\.counts)) {
             case .ahead: behind.append(other)
             case .notSeparated: ties.append(other)
             case .noSharedExamples:
@@ -38,17 +47,32 @@ public struct Recommendation: Equatable, Sendable {
                 if other.interval.overlaps(best.interval) { ties.append(other) } else { behind.append(other) }
             }
         }
-        return Recommendation(model: model, dataset: dataset, best: best, ties: ties, behind: behind, unpaired: unpaired)
+        return Recommendation(model: model, dataset: dataset, best: best, ties: ties, behind: behind,
+                              unpaired: unpaired, partialOverlap: partialOverlap)
     }
 
     enum PairedVerdict { case ahead, notSeparated, noSharedExamples }
 
-    /// The paired test of `best` against `other`, seed by seed (see `make`).
-    static func pairedVerdict(best: MethodSummary, other: MethodSummary) -> PairedVerdict {
-        // First: best, second: the other method; one table a seed.
-        let tests = other.runs.map { PairedCounts(StudyAnalysis.partner(of: $0, among: best.runs), $0) }.filter { $0.n > 0 }
-        guard !tests.isEmpty else { return .noSharedExamples }
-        let everySeed = tests.allSatisfy { $0.firstOnly > $0.secondOnly && $0.pValue < 0.05 }
+    /// One run of the other method against its partner among the best's runs.
+    struct PairedTable {
+        let counts: PairedCounts
+        /// Either run scored examples the other did not.
+        let coversOnlyPart: Bool
+    }
+
+    /// A table a seed of `other` (first: best, second: the other method), empty ones dropped.
+    static func pairedTables(best: MethodSummary, other: MethodSummary) -> [PairedTable] {
+        other.runs.map { run in
+            let partner = StudyAnalysis.partner(of: run, among: best.runs)
+            let counts = PairedCounts(partner, run)
+            return PairedTable(counts: counts, coversOnlyPart: counts.n < run.n || counts.n < partner.n)
+        }.filter { $0.counts.n > 0 }
+    }
+
+    /// The paired test of the best against another method, seed by seed (see `make`).
+    static func verdict(_ tables: [PairedCounts]) -> PairedVerdict {
+        guard !tables.isEmpty else { return .noSharedExamples }
+        let everySeed = tables.allSatisfy { $0.firstOnly > $0.secondOnly && $0.pValue < 0.05 }
         return everySeed ? .ahead : .notSeparated
     }
 }
